@@ -1,0 +1,127 @@
+// The module contract: a module reads state (gather) and plans (pure); the shared runner
+// (src/executor/apply.ts) acts. --check is "plan, do not apply", so check mode is right for free.
+import type { BecomeOptions, Connection, ExecResult } from '../connection/connection.js'
+import type { SourcePos } from '../errors.js'
+
+/** Before/after of one thing (a file's content, a user's attributes, a rule set). */
+export interface FileDiff {
+  /** What is compared, shown in the diff header: a path, 'user alice', 'iptables nat'. */
+  path: string
+  before: string
+  after: string
+}
+
+/** One step the runner performs on the target. Plain data, so check mode can show it. */
+export type Change =
+  | {
+      kind: 'exec'
+      cmd: string
+      stdin?: string | Buffer
+      env?: Record<string, string>
+      cwd?: string
+      /** Exit codes that count as success (default [0]). */
+      okCodes?: number[]
+      /** Put this command's rc/stdout/stderr into the task result (command, shell, raw). */
+      capture?: boolean
+      /** Decide afterwards whether this command changed anything (rsync itemize, etc.). */
+      changedWhen?: (r: ExecResult) => boolean
+      /** Extra result fields parsed from the output. */
+      parse?: (r: ExecResult) => Record<string, unknown>
+      timeoutMs?: number
+      /** Runs without become even when the task has it (rare). */
+      noBecome?: boolean
+    }
+  | {
+      kind: 'put'
+      path: string
+      content: string | Buffer
+      mode?: string | number
+      owner?: string
+      group?: string
+    }
+  | {
+      /** Escape hatch for steps that are not a command or an upload (fetch to controller,
+       * host-to-host sync). `describe` is what check mode and -v show. */
+      kind: 'call'
+      describe: string
+      run: (ctx: ModuleContext) => Promise<CallOutcome>
+    }
+
+export interface CallOutcome {
+  changed?: boolean
+  failed?: string
+  data?: Record<string, unknown>
+}
+
+/** What a module returns from plan(): what to do, or why nothing needs doing. */
+export interface Plan {
+  changes: Change[]
+  /** Before/after, shown with --diff. */
+  diff?: FileDiff[]
+  /** Why nothing changes ("line already present"), or a summary of what will. */
+  reason?: string
+  /** Values for `register` (stat results, slurp content, debug msg...). */
+  data?: Record<string, unknown>
+  /** Facts to set on the host (set_fact, setup). */
+  facts?: Record<string, unknown>
+  /** The module decided the task fails (assert, fail, impossible request). */
+  failed?: string
+  /** Message shown for the task (debug). */
+  msg?: string
+}
+
+export interface ModuleContext {
+  /** Connection to the host the task acts on (after delegate_to). */
+  conn: Connection
+  /** inventory_hostname of the host the task runs for. */
+  host: string
+  check: boolean
+  diff: boolean
+  become?: BecomeOptions
+  /** Every variable visible to the task (for modules that render templates). */
+  vars: Record<string, unknown>
+  /** Absolute controller path of a file the task refers to: role files/ or templates/ first,
+   * then the playbook's folder. Throws a TsplayError naming the task when missing. */
+  findFile(kind: 'files' | 'templates', rel: string): string
+  /** Render a Handlebars template text with vars; `file` is named in errors. */
+  render(text: string, vars: Record<string, unknown>, file: string): string
+  /** A connection to another inventory host (synchronize between hosts, delegate). */
+  connectionTo(host: string): Promise<Connection>
+  /** The controller itself (fetch, local side of sync). */
+  controller: Connection
+  taskPos: SourcePos
+  /** Live output of long commands. */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void
+  signal?: AbortSignal
+}
+
+export interface Module<Args = Record<string, unknown>, State = unknown> {
+  name: string
+  /** One line, shown by `tsplay doc`. */
+  description: string
+  /** JSON schema of the args (ajv): validation, the Args type and `tsplay doc` come from it.
+   * Each property should have a `description`; `default` values are applied by ajv. */
+  schema: object
+  /** A YAML task example for `tsplay doc`. */
+  example?: string
+  /** Key that takes free-form text (`command: ls -l` → { cmd: 'ls -l' }). */
+  freeForm?: string
+  /** 'skip': in --check the task is skipped when it has changes (command, shell, raw). */
+  checkMode?: 'plan' | 'skip'
+  /** Read current state over the connection. Reading only: never changes the target. */
+  gather(args: Args, ctx: ModuleContext): Promise<State>
+  /** Pure: from args and state, the changes and diff, or the reason nothing changes. */
+  plan(args: Args, state: State, ctx: PlanContext): Plan
+}
+
+/** What plan() may know besides args and state: no connection, no I/O. */
+export interface PlanContext {
+  host: string
+  check: boolean
+  diff: boolean
+}
+
+/** Helper so a module file gets its Args type checked against the contract. */
+export function defineModule<Args, State>(m: Module<Args, State>): Module<Args, State> {
+  return m
+}
