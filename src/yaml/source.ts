@@ -1,0 +1,98 @@
+// Reading a user's YAML file while keeping where every node was written. The only import of
+// `yaml` for reading (the to_yaml template helper may import it for writing).
+import { readFileSync } from 'node:fs'
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document } from 'yaml'
+import { ParseError, type SourcePos } from '../errors.js'
+
+export interface SourceFile {
+  file: string
+  text: string
+  doc: Document.Parsed
+  lines: LineCounter
+  /** The plain JS value of the document. */
+  value: unknown
+}
+
+const HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'Each key may appear once in a mapping; remove or rename the repeated one.',
+  TAB_AS_INDENT: 'YAML indents with spaces only; replace the tab with spaces.',
+  BAD_INDENT: 'Check that this line lines up with its siblings.',
+  MISSING_CHAR: 'A quote or bracket is not closed.',
+  BLOCK_AS_IMPLICIT_KEY: 'A key is missing its colon, or the line above is indented wrongly.',
+}
+
+/** Parse YAML text; syntax errors become a ParseError at the first problem. */
+export function parseSource(file: string, text: string): SourceFile {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false })
+  const err = doc.errors[0]
+  if (err) {
+    const lp = lines.linePos(err.pos[0])
+    const first = err.message.split('\n')[0] ?? err.message
+    throw new ParseError(`YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`, {
+      pos: { file, line: lp.line, col: lp.col },
+      hint: HINTS[err.code] ?? 'Fix the YAML syntax at this position.',
+    })
+  }
+  return { file, text, doc, lines, value: doc.toJS({ maxAliasCount: 1000 }) }
+}
+
+/** Read and parse a YAML file; a missing file is a ParseError at `from` (where it was named). */
+export function readSource(file: string, from?: SourcePos, what = 'file'): SourceFile {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`
+    throw new ParseError(`${what} ${file} ${why}`, { pos: from, hint: 'Check the path; relative paths are resolved from the file that names them.', cause: e })
+  }
+  return parseSource(file, text)
+}
+
+/** Position of a node (its first character). */
+export function posOf(src: SourceFile, node: unknown): SourcePos {
+  const range = (node as Node | undefined)?.range
+  if (!range) return { file: src.file, line: 1, col: 1 }
+  const lp = src.lines.linePos(range[0])
+  return { file: src.file, line: lp.line, col: lp.col }
+}
+
+/** The node at a path of keys/indexes from the document root, or undefined. */
+export function nodeAt(src: SourceFile, path: ReadonlyArray<string | number>): Node | undefined {
+  let node: unknown = src.doc.contents
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key))
+      node = pair?.value ?? undefined
+    } else if (isSeq(node)) {
+      node = node.items[Number(key)]
+    } else return undefined
+    if (node === undefined || node === null) return undefined
+  }
+  return node as Node
+}
+
+/** Position of the node at `path`, falling back to the nearest ancestor that exists. */
+export function posAt(src: SourceFile, path: ReadonlyArray<string | number>): SourcePos {
+  for (let n = path.length; n >= 0; n--) {
+    const node = nodeAt(src, path.slice(0, n))
+    if (node) return posOf(src, node)
+  }
+  return { file: src.file, line: 1, col: 1 }
+}
+
+/** Position of a key itself (not its value) in the mapping at `path`. */
+export function keyPosAt(src: SourceFile, path: ReadonlyArray<string | number>, key: string): SourcePos {
+  const map = path.length ? nodeAt(src, path) : src.doc.contents
+  if (isMap(map)) {
+    const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key)
+    if (pair && pair.key) return posOf(src, pair.key)
+  }
+  return posAt(src, path)
+}
+
+/** The text of line `line` (1-based), for "the offending line appears to be". */
+export function lineText(text: string, line: number): string {
+  return text.split('\n')[line - 1] ?? ''
+}
