@@ -1,0 +1,74 @@
+// `tsplay PLAYBOOK`: wire options, the reporter and Ctrl-C handling to a playbook run.
+import { createReporter, chooseMode, useColor } from '../reporter/index.js'
+import { runPlaybook } from '../run.js'
+import { parseExtraVars } from './extra-vars.js'
+
+export interface RunFlags {
+  inventory?: string
+  check: boolean
+  diff: boolean
+  limit?: string
+  tags: string[]
+  skipTags: string[]
+  extraVars: string[]
+  forks: number
+  startAtTask?: string
+  listTasks: boolean
+  listHosts: boolean
+  syntaxCheck: boolean
+  json: boolean
+  acceptNewHostKeys: boolean
+  sshConfig?: string
+  verbose: number
+}
+
+/** Seconds a running command may go on after Ctrl-C before it is killed. */
+const GRACE_MS = 5000
+
+export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
+  const isTTY = Boolean(process.stdout.isTTY)
+  const mode = chooseMode({ json: f.json, isTTY, env: process.env })
+  const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout })
+  const abort = new AbortController()
+  const stopping = { value: false }
+  let interrupts = 0
+  let grace: NodeJS.Timeout | undefined
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++
+    stopping.value = true
+    reporter.on({ kind: 'warning', message: interrupts === 1 ? `${sig}: no new task will start; running commands get ${GRACE_MS / 1000} s to finish (again to stop now)` : `${sig}: stopping now` })
+    if (interrupts === 1) grace = setTimeout(() => abort.abort(), GRACE_MS)
+    else abort.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    return await runPlaybook(
+      {
+        playbook,
+        inventory: f.inventory,
+        limit: f.limit,
+        syntaxCheck: f.syntaxCheck,
+        listTasks: f.listTasks,
+        listHosts: f.listHosts,
+        acceptNewHostKeys: f.acceptNewHostKeys,
+        sshConfigFile: f.sshConfig,
+        options: {
+          check: f.check,
+          diff: f.diff,
+          forks: f.forks,
+          extraVars: parseExtraVars(f.extraVars),
+          tags: { only: f.tags, skip: f.skipTags },
+          startAtTask: f.startAtTask,
+          verbose: f.verbose,
+        },
+      },
+      { emit: (e) => reporter.on(e), signal: abort.signal, stopping, interrupted: () => interrupts > 0 },
+    )
+  } finally {
+    if (grace) clearTimeout(grace)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await reporter.close()
+  }
+}

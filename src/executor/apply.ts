@@ -1,0 +1,159 @@
+// The one runner of plans: gather → plan → (unless --check) apply each change in order.
+// Modules never act themselves, so check mode and failure messages are the same for all.
+import type { ExecResult } from '../connection/connection.js'
+import { InterruptedError, TsplayError } from '../errors.js'
+import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
+import type { TaskResult } from './result.js'
+
+/** Run one module for one host. A failed task is a result value; only bugs and
+ * UnreachableError are thrown. */
+export async function runModule(mod: Module<any, any>, args: unknown, ctx: ModuleContext): Promise<TaskResult> {
+  const started = Date.now()
+  const done = (r: Omit<TaskResult, 'durationMs'>): TaskResult => ({ ...r, durationMs: Date.now() - started })
+  let plan: Plan
+  try {
+    const state = await mod.gather(args, ctx)
+    plan = mod.plan(args, state, { host: ctx.host, check: ctx.check, diff: ctx.diff })
+  } catch (e) {
+    // An interrupt stops the run, not just this task.
+    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return done({ status: 'failed', msg: e.message, data: {} })
+    throw e
+  }
+  const data: Record<string, unknown> = { ...plan.data }
+  if (plan.facts) data.ansible_facts = plan.facts
+  const base = { msg: plan.msg ?? plan.reason, ...(plan.diff ? { diff: plan.diff } : {}) }
+  if (plan.failed !== undefined) return done({ ...base, status: 'failed', msg: plan.failed, data })
+  if (ctx.check) {
+    if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
+    const planned = plan.changes.map(describeChange)
+    if (mod.checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })
+    return done({ ...base, status: 'changed', data, planned })
+  }
+  let changed = false
+  for (const change of plan.changes) {
+    const out = await applyChange(change, ctx)
+    Object.assign(data, out.data)
+    if (out.failed !== undefined) return done({ ...base, status: 'failed', msg: out.failed, data })
+    if (out.changed) changed = true
+  }
+  return done({ ...base, status: changed ? 'changed' : 'ok', data })
+}
+
+interface Outcome {
+  changed: boolean
+  failed?: string
+  data?: Record<string, unknown>
+}
+
+async function applyChange(c: Change, ctx: ModuleContext): Promise<Outcome> {
+  try {
+    switch (c.kind) {
+      case 'exec':
+        return await applyExec(c, ctx)
+      case 'put':
+        await ctx.conn.put(c.path, c.content, { mode: c.mode, owner: c.owner, group: c.group, become: ctx.become })
+        return { changed: true }
+      case 'call': {
+        const r = await c.run(ctx)
+        return { changed: r.changed ?? true, failed: r.failed, data: r.data }
+      }
+    }
+  } catch (e) {
+    // Expected failures of a put or call (missing folder, permission) fail the task, not the run.
+    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return { changed: false, failed: e.message }
+    throw e
+  }
+}
+
+async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContext): Promise<Outcome> {
+  const start = new Date()
+  const r = await ctx.conn.exec(c.cmd, {
+    become: c.noBecome ? undefined : ctx.become,
+    env: c.env,
+    cwd: c.cwd,
+    stdin: c.stdin,
+    timeoutMs: c.timeoutMs,
+    onOutput: ctx.onOutput,
+    signal: ctx.signal,
+  })
+  const end = new Date()
+  const failed = commandFailure(c, r)
+  let data: Record<string, unknown> = {}
+  if (c.capture) data = captured(c.cmd, r, start, end)
+  else if (failed !== undefined) data = { rc: r.rc, stdout: r.stdout, stderr: r.stderr }
+  if (failed !== undefined) return { changed: false, failed, data }
+  if (c.parse) Object.assign(data, c.parse(r))
+  return { changed: c.changedWhen ? c.changedWhen(r) : true, data }
+}
+
+/** execa's one shape of a command failure: what happened, the command, then stderr. */
+export function commandFailure(c: { cmd: string; okCodes?: number[]; timeoutMs?: number }, r: ExecResult): string | undefined {
+  let head: string
+  if (r.timedOut) head = `Command timed out after ${formatSeconds(c.timeoutMs ?? 0)}s: ${c.cmd}`
+  else if (r.rc === null || r.signal) head = `Command was killed with ${signalName(r.signal)}: ${c.cmd}`
+  else if (!(c.okCodes ?? [0]).includes(r.rc)) head = `Command failed with exit code ${r.rc}: ${c.cmd}`
+  else return undefined
+  const err = r.stderr.trim()
+  return err ? `${head}\n${err}` : head
+}
+
+function signalName(s: string | undefined): string {
+  if (!s) return 'an unknown signal'
+  return s.startsWith('SIG') ? s : `SIG${s}`
+}
+
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10)
+}
+
+/** The fields Ansible's command/shell/raw register, so `r.stdout_lines` reads the same. */
+function captured(cmd: string, r: ExecResult, start: Date, end: Date): Record<string, unknown> {
+  const stdout = r.stdout.replace(/\n$/, '')
+  const stderr = r.stderr.replace(/\n$/, '')
+  return {
+    cmd,
+    rc: r.rc,
+    stdout,
+    stderr,
+    stdout_lines: lines(stdout),
+    stderr_lines: lines(stderr),
+    start: ansibleTime(start),
+    end: ansibleTime(end),
+    delta: ansibleDelta(end.getTime() - start.getTime()),
+  }
+}
+
+function lines(s: string): string[] {
+  return s === '' ? [] : s.split(/\r?\n/)
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+
+/** '2024-05-01 12:00:00.123000', local time, like Ansible. */
+function ansibleTime(d: Date): string {
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`
+}
+
+/** '0:00:01.234000' */
+function ansibleDelta(ms: number): string {
+  const h = Math.floor(ms / 3_600_000)
+  const m = Math.floor((ms % 3_600_000) / 60_000)
+  const s = Math.floor((ms % 60_000) / 1000)
+  return `${h}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}000`
+}
+
+/** One line per change, for check mode's `planned` and -v. */
+export function describeChange(c: Change): string {
+  switch (c.kind) {
+    case 'exec':
+      return c.cwd ? `${c.cmd} (in ${c.cwd})` : c.cmd
+    case 'put': {
+      const attrs = [c.mode !== undefined ? `mode ${typeof c.mode === 'number' ? c.mode.toString(8).padStart(4, '0') : c.mode}` : '', c.owner ? `owner ${c.owner}` : '', c.group ? `group ${c.group}` : '']
+      const extra = attrs.filter(Boolean).join(', ')
+      return `write ${c.path}${extra ? ` (${extra})` : ''}`
+    }
+    case 'call':
+      return c.describe
+  }
+}

@@ -1,0 +1,82 @@
+// The variables a task sees on one host: the precedence layers plus Ansible's magic variables.
+import { dirname } from 'node:path'
+import type { SourcePos } from '../errors.js'
+import { resolveHost } from '../inventory/load.js'
+import type { Role, Vars } from '../playbook/types.js'
+import type { PlayContext, Scope } from './context.js'
+import { mergeVars, templatedView } from './vars.js'
+
+export const TSPLAY_VERSION = '0.1.0'
+
+/** Inventory vars + facts + registered values of a host, as `hostvars[name]` shows them. */
+function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {
+  const h = pc.state.hosts.get(name)
+  const inv = resolveHost(pc.inventory, name)?.vars ?? {}
+  const merged = { ...inv, ...(h?.facts ?? {}), ...(h?.registered ?? {}), inventory_hostname: name }
+  return templatedView(merged, pos)
+}
+
+function hostvarsObject(pc: PlayContext, pos: SourcePos): Vars {
+  const out: Vars = {}
+  const names = new Set([...pc.inventory.hosts.keys(), ...pc.state.hosts.keys()])
+  for (const name of names) {
+    let cached: Vars | undefined
+    Object.defineProperty(out, name, { enumerable: true, get: () => (cached ??= hostLayer(pc, name, pos)) })
+  }
+  return out
+}
+
+function groupsObject(pc: PlayContext): Vars {
+  const out: Vars = {}
+  for (const [name, g] of pc.inventory.groups) out[name] = [...g.hosts]
+  if (!out.all) out.all = [...pc.inventory.hosts.keys()]
+  if (!out.ungrouped) out.ungrouped = []
+  return out
+}
+
+export function magicVars(pc: PlayContext, host: string, role: Role | undefined, pos: SourcePos): Vars {
+  const inv = resolveHost(pc.inventory, host)
+  const active = pc.batch.filter((h) => pc.state.active(h))
+  const facts = pc.state.hosts.get(host)?.facts ?? {}
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: (inv?.groups ?? []).filter((g) => g !== 'all' && g !== 'ungrouped'),
+    groups: groupsObject(pc),
+    hostvars: hostvarsObject(pc, pos),
+    play_hosts: active,
+    ansible_play_hosts: active,
+    ansible_play_batch: active,
+    ansible_play_hosts_all: pc.playHosts,
+    ansible_play_name: pc.play.name,
+    playbook_dir: pc.play.dir,
+    ansible_check_mode: pc.opts.check,
+    ansible_diff_mode: pc.opts.diff,
+    ansible_verbosity: pc.opts.verbose,
+    ansible_facts: Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.replace(/^ansible_/, ''), v])),
+    tsplay_version: TSPLAY_VERSION,
+    ...(pc.state.hosts.get(host)?.lastFailure
+      ? { ansible_failed_task: { name: pc.state.hosts.get(host)!.lastFailure!.task }, ansible_failed_result: pc.state.hosts.get(host)!.lastFailure!.result }
+      : {}),
+    ...(role ? { role_name: role.name, role_path: role.dir } : {}),
+    ...(pos.file ? { task_file_dir: dirname(pos.file) } : {}),
+  }
+}
+
+/** Every variable visible to a task on `host`, templated lazily. */
+export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: Vars, pos: SourcePos, extra: Vars[] = []): Vars {
+  const h = pc.state.host(host)
+  const role = scope.role
+  const merged = mergeVars({
+    roleDefaults: role?.defaults,
+    inventory: resolveHost(pc.inventory, host)?.vars ?? {},
+    facts: h.facts,
+    play: pc.play,
+    role,
+    scoped: [...scope.scoped, taskVars, ...extra],
+    registered: h.registered,
+    extra: pc.opts.extraVars,
+    magic: magicVars(pc, host, role, pos),
+  })
+  return templatedView(merged, pos)
+}

@@ -1,0 +1,90 @@
+// Builds the ModuleContext a module runs with: the right connection (delegate_to, environment),
+// become, and where role files and templates are found.
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, join } from 'node:path'
+import type { BecomeOptions, Connection, ExecOptions } from '../connection/connection.js'
+import { TsplayError } from '../errors.js'
+import { connectionSpec } from '../inventory/connection-vars.js'
+import { resolveHost } from '../inventory/load.js'
+import type { ModuleContext } from '../modules/module.js'
+import type { Task, Vars } from '../playbook/types.js'
+import { renderTemplateFile, renderValue } from '../template/render.js'
+import type { Inherited, PlayContext, Scope } from './context.js'
+
+/** A connection that adds the task's `environment` to every command. */
+function withEnv(conn: Connection, env: Record<string, string>): Connection {
+  return {
+    host: conn.host,
+    transport: conn.transport,
+    exec: (cmd: string, o: ExecOptions = {}) => conn.exec(cmd, { ...o, env: { ...env, ...o.env } }),
+    put: (p, c, o) => conn.put(p, c, o),
+    get: (p, o) => conn.get(p, o),
+    close: () => conn.close(),
+  }
+}
+
+export function pick<K extends keyof Inherited>(task: Task, scope: Scope, key: K): Inherited[K] {
+  return task[key] !== undefined ? task[key] : scope.inherit[key]
+}
+
+export function becomeFor(pc: PlayContext, task: Task, scope: Scope, vars: Vars): BecomeOptions | undefined {
+  const on = pick(task, scope, 'become') ?? pc.play.become ?? false
+  if (!on) return undefined
+  const user = pick(task, scope, 'becomeUser') ?? pc.play.becomeUser
+  const password = pick(task, scope, 'becomePassword') ?? (vars.tsplay_become_password as string | undefined) ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined)
+  return { user: user === undefined ? undefined : String(renderValue(user, vars, task.pos)), password: password === undefined ? undefined : String(password) }
+}
+
+export async function connectionFor(pc: PlayContext, host: string): Promise<Connection> {
+  const h = resolveHost(pc.inventory, host)
+  return pc.pool.get(connectionSpec(host, h?.vars ?? {}, h?.pos))
+}
+
+function fileFinder(pc: PlayContext, task: Task, scope: Scope) {
+  return (kind: 'files' | 'templates', rel: string): string => {
+    if (isAbsolute(rel)) {
+      if (existsSync(rel)) return rel
+      throw new TsplayError(`${kind.slice(0, -1)} ${rel} does not exist on the controller`, { pos: task.pos, hint: 'Check the path.' })
+    }
+    const bases = [scope.role?.dir, dirname(task.pos.file), pc.play.dir].filter((b): b is string => !!b)
+    const tried: string[] = []
+    for (const base of bases) {
+      for (const p of [join(base, kind, rel), join(base, rel)]) {
+        if (tried.includes(p)) continue
+        tried.push(p)
+        if (existsSync(p)) return p
+      }
+    }
+    throw new TsplayError(`could not find ${kind.slice(0, -1)} '${rel}'`, { pos: task.pos, hint: `Looked in: ${tried.join(', ')}` })
+  }
+}
+
+export async function moduleContext(pc: PlayContext, host: string, task: Task, scope: Scope, vars: Vars, onOutput?: ModuleContext['onOutput']): Promise<{ ctx: ModuleContext; delegatedTo?: string }> {
+  const delegate = pick(task, scope, 'delegateTo')
+  const target = delegate === undefined ? host : String(renderValue(delegate, vars, task.keyPos.delegate_to ?? task.pos))
+  let conn = await connectionFor(pc, target)
+  const envRaw = pick(task, scope, 'environment') ?? pc.play.environment
+  if (envRaw !== undefined) {
+    const env = renderValue(envRaw, vars, task.keyPos.environment ?? task.pos)
+    if (!env || typeof env !== 'object') throw new TsplayError('environment must be a mapping of names to values', { pos: task.keyPos.environment ?? task.pos })
+    conn = withEnv(conn, Object.fromEntries(Object.entries(env as Vars).map(([k, v]) => [k, String(v)])))
+  }
+  const checkMode = pick(task, scope, 'checkMode') ?? pc.play.checkMode
+  const diff = pick(task, scope, 'diff')
+  const ctx: ModuleContext = {
+    conn,
+    host,
+    check: checkMode ?? pc.opts.check,
+    diff: diff ?? pc.opts.diff,
+    become: becomeFor(pc, task, scope, vars),
+    vars,
+    findFile: fileFinder(pc, task, scope),
+    render: renderTemplateFile,
+    connectionTo: (h) => connectionFor(pc, h),
+    controller: pc.pool.controller,
+    taskPos: task.pos,
+    onOutput,
+    signal: pc.signal,
+  }
+  return { ctx, delegatedTo: delegate === undefined ? undefined : target }
+}

@@ -1,0 +1,48 @@
+// Runs one task across hosts (bounded by forks), records and reports each host's result, then
+// applies any_errors_fatal and max_fail_percentage.
+import type { Task, Vars } from '../playbook/types.js'
+import { mapLimit } from '../util/limit.js'
+import type { PlayContext, Scope } from './context.js'
+import { recordResult } from './record.js'
+import { runTaskOnHost, type HostRun } from './task.js'
+
+export function taskName(t: Task): string {
+  const base = t.name ?? t.module
+  return t.role ? `${t.role.name} : ${base}` : base
+}
+
+/** Run a task on hosts, record and report each result, then apply any_errors_fatal. */
+export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[] = []): Promise<void> {
+  const name = taskName(task)
+  pc.emit({ kind: 'task-start', name, pos: task.pos, hosts, handler: scope.handler, role: task.role?.name })
+  const noLog = task.noLog ?? scope.inherit.noLog ?? pc.play.noLog ?? false
+  const runOnce = task.runOnce ?? false
+  const targets = runOnce ? hosts.slice(0, 1) : hosts
+  const report = (host: string, run: HostRun) => {
+    recordResult(pc, task, host, run.result)
+    pc.emit({ kind: 'task-result', host, task: name, pos: task.pos, result: run.result, delegatedTo: run.delegatedTo, noLog })
+  }
+  // Each host's result is reported as soon as it is in, so live progress is live.
+  const runs = await mapLimit(targets, pc.opts.forks, async (h) => {
+    const run = await runTaskOnHost(pc, task, h, scope, extra)
+    if (!runOnce) report(h, run)
+    return run
+  })
+  if (runOnce) for (const h of hosts) report(h, runs[0]!)
+  const all: Array<[string, HostRun]> = runOnce ? hosts.map((h) => [h, runs[0]!]) : targets.map((h, i) => [h, runs[i]!])
+  const fatal = task.anyErrorsFatal ?? scope.inherit.anyErrorsFatal ?? pc.play.anyErrorsFatal
+  const failedNow = all.filter(([, r]) => r.result.status === 'failed' && !r.result.ignored).length
+  if (fatal && failedNow > 0) {
+    pc.runStop.value = true
+    pc.emit({ kind: 'warning', message: `any_errors_fatal: stopping the run after '${name}' failed`, pos: task.pos })
+  }
+  const pct = pc.play.maxFailPercentage
+  if (pct !== undefined) {
+    const failed = pc.batch.filter((h) => pc.state.hosts.get(h)?.failed || pc.state.hosts.get(h)?.unreachable).length
+    if ((failed / pc.batch.length) * 100 > pct) {
+      pc.runStop.value = true
+      pc.emit({ kind: 'warning', message: `max_fail_percentage ${pct}% exceeded (${failed}/${pc.batch.length} hosts failed): stopping the run`, pos: task.pos })
+    }
+  }
+}
+

@@ -1,0 +1,45 @@
+// One connection per host for the whole run, opened on first use and closed at the end.
+// Concurrent first uses share one opening, so a host never gets two connections.
+import type { Connection, ConnectionSpec } from '../connection/connection.js'
+import { LocalConnection } from '../connection/local.js'
+import { openSsh } from '../connection/ssh.js'
+
+export interface PoolOptions {
+  acceptNewHostKeys: boolean
+  sshConfigFile?: string
+  signal?: AbortSignal
+}
+
+export class ConnectionPool {
+  private readonly open = new Map<string, Promise<Connection>>()
+  readonly controller: Connection = new LocalConnection('localhost')
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  get(spec: ConnectionSpec): Promise<Connection> {
+    let c = this.open.get(spec.name)
+    if (!c) {
+      c = this.connect(spec)
+      this.open.set(spec.name, c)
+      // A failed opening is not cached: the host is marked unreachable by the caller anyway.
+      c.catch(() => this.open.delete(spec.name))
+    }
+    return c
+  }
+
+  private async connect(spec: ConnectionSpec): Promise<Connection> {
+    if (spec.transport === 'local') return new LocalConnection(spec.name)
+    return openSsh(
+      { ...spec, sshConfigFile: spec.sshConfigFile ?? this.opts.sshConfigFile, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },
+      { signal: this.opts.signal, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },
+    )
+  }
+
+  /** Close every connection that opened; errors while closing are not the run's concern. */
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()]
+    this.open.clear()
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)))
+    await this.controller.close().catch(() => undefined)
+  }
+}

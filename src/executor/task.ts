@@ -1,0 +1,151 @@
+// One task on one host: when, loop, args, retries/until, changed_when/failed_when, register,
+// notify. Whatever happens comes back as a TaskResult; only bugs throw.
+import { UnreachableError } from '../connection/connection.js'
+import { formatPos, isTsplayError, type SourcePos } from '../errors.js'
+import { getModule } from '../modules/index.js'
+import type { Task, Vars } from '../playbook/types.js'
+import { check } from '../schema/validate.js'
+import { evalCondition } from '../template/expressions.js'
+import { renderValue } from '../template/render.js'
+import { runModule } from './apply.js'
+import type { PlayContext, Scope } from './context.js'
+import { varsFor } from './hostvars.js'
+import { moduleContext, pick } from './module-context.js'
+import { registeredValue, type ItemResult, type TaskResult } from './result.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export function failedResult(msg: string, started: number, data: Vars = {}): TaskResult {
+  return { status: 'failed', msg, data, durationMs: Date.now() - started }
+}
+
+/** A TsplayError from templating or a module becomes a failed result that says where. */
+export function errorResult(e: unknown, started: number, pos: SourcePos): TaskResult {
+  if (e instanceof UnreachableError) return { status: 'unreachable', msg: e.message, data: { reason: e.reason }, durationMs: Date.now() - started }
+  if (isTsplayError(e)) {
+    const where = formatPos(e.pos ?? pos)
+    return failedResult(`${e.message} (${where})${e.hint ? `\n${e.hint}` : ''}`, started)
+  }
+  throw e
+}
+
+export interface HostRun {
+  result: TaskResult
+  delegatedTo?: string
+}
+
+/** Run `task` on `host` and return its result; does not touch run state (the caller does). */
+export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, scope: Scope, extra: Vars[] = []): Promise<HostRun> {
+  const started = Date.now()
+  let vars: Vars
+  try {
+    vars = varsFor(pc, host, scope, task.vars, task.pos, extra)
+    if (task.loop === undefined) {
+      if (!evalCondition(task.when, vars)) return { result: { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: Date.now() - started } }
+      return await runOnce(pc, task, host, scope, vars, started)
+    }
+    const items = renderValue(task.loop, vars, task.keyPos.loop ?? task.pos)
+    if (!Array.isArray(items)) return { result: failedResult(`loop must be a list, got ${typeof items} (${formatPos(task.keyPos.loop ?? task.pos)})`, started) }
+    return await runLoop(pc, task, host, scope, items, started, extra)
+  } catch (e) {
+    return { result: errorResult(e, started, task.pos) }
+  }
+}
+
+async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, items: unknown[], started: number, extra: Vars[]): Promise<HostRun> {
+  const lc = task.loopControl ?? { loopVar: 'item' }
+  const results: ItemResult[] = []
+  let delegatedTo: string | undefined
+  for (const [i, item] of items.entries()) {
+    if (pc.signal.aborted) break
+    const itemStarted = Date.now()
+    const loopVars: Vars = { [lc.loopVar]: item, ...(lc.indexVar ? { [lc.indexVar]: i } : {}) }
+    if (lc.extended) loopVars.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items }
+    let r: TaskResult
+    let label = typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item)
+    try {
+      const vars = varsFor(pc, host, scope, task.vars, task.pos, [...extra, loopVars])
+      if (lc.label !== undefined) label = String(renderValue(lc.label, vars, task.keyPos.loop_control ?? task.pos))
+      if (!evalCondition(task.when, vars)) r = { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: 0 }
+      else {
+        const run = await runOnce(pc, task, host, scope, vars, itemStarted)
+        r = run.result
+        delegatedTo = run.delegatedTo
+      }
+    } catch (e) {
+      r = errorResult(e, itemStarted, task.pos)
+    }
+    results.push({ ...r, item, label })
+    if (r.status === 'unreachable') break
+    if (lc.pause && i < items.length - 1) await sleep(lc.pause * 1000)
+  }
+  const failed = results.some((r) => r.status === 'failed' && !r.ignored)
+  const status = results.some((r) => r.status === 'unreachable')
+    ? 'unreachable'
+    : failed
+      ? 'failed'
+      : results.some((r) => r.status === 'changed')
+        ? 'changed'
+        : results.length > 0 && results.every((r) => r.status === 'skipped')
+          ? 'skipped'
+          : 'ok'
+  const msg = failed ? 'One or more items failed' : status === 'skipped' ? 'All items skipped' : undefined
+  return { result: { status, msg, data: {}, items: results, durationMs: Date.now() - started }, delegatedTo }
+}
+
+async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
+  const mod = getModule(task.module)
+  if (!mod) return { result: failedResult(`module '${task.module}' is not available`, started) }
+  const args = renderValue(task.args, vars, task.keyPos[task.module] ?? task.pos) as Vars
+  const problem = check(mod.schema, args)
+  if (problem) {
+    const at = problem.path.length ? ` at '${problem.path.join('.')}'` : ''
+    return { result: failedResult(`invalid arguments for ${task.module}${at}: ${problem.message} (${formatPos(task.keyPos[task.module] ?? task.pos)}); see 'tsplay doc ${task.module}'`, started) }
+  }
+  const noLog = pick(task, scope, 'noLog') ?? pc.play.noLog ?? false
+  const onOutput = pc.opts.verbose >= 2 && !noLog ? (stream: 'stdout' | 'stderr', chunk: string) => pc.emit({ kind: 'output', host, task: task.name ?? task.module, stream, chunk }) : undefined
+  const { ctx, delegatedTo } = await moduleContext(pc, host, task, scope, vars, onOutput)
+  const attempts = task.until ? (task.retries ?? 3) + 1 : 1
+  let result: TaskResult = failedResult('not run', started)
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await runModule(mod, structuredClone(args), ctx)
+    result = applyOverrides(task, result, vars)
+    if (!task.until || result.status === 'unreachable') break
+    const withReg = task.register ? { ...vars, [task.register]: registeredValue(result) } : vars
+    if (evalCondition(task.until, withReg)) break
+    if (attempt === attempts) {
+      result = { ...result, status: 'failed', msg: `still failing the 'until' condition after ${attempts} attempts${result.msg ? `: ${result.msg}` : ''}`, data: { ...result.data, attempts } }
+      break
+    }
+    if (pc.signal.aborted) break
+    await sleep((task.delay ?? 5) * 1000)
+  }
+  if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }
+  return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
+}
+
+function isIgnored(task: Task, scope: Scope, vars: Vars): boolean {
+  const v = pick(task, scope, 'ignoreErrors')
+  if (typeof v === 'string') return Boolean(renderValue(v, vars, task.keyPos.ignore_errors ?? task.pos))
+  return v === true
+}
+
+/** changed_when / failed_when see the result under the register name, as in Ansible. */
+function applyOverrides(task: Task, r: TaskResult, vars: Vars): TaskResult {
+  if (r.status === 'unreachable' || (!task.changedWhen && !task.failedWhen)) return r
+  const reg = registeredValue(r)
+  const scoped = { ...vars, ...(task.register ? { [task.register]: reg } : {}), result: reg }
+  let status = r.status
+  let msg = r.msg
+  if (task.changedWhen && status !== 'failed' && status !== 'skipped') status = evalCondition(task.changedWhen, scoped) ? 'changed' : 'ok'
+  if (task.failedWhen && status !== 'skipped') {
+    const failed = evalCondition(task.failedWhen, scoped)
+    if (failed && status !== 'failed') {
+      status = 'failed'
+      msg = `failed_when condition was true${msg ? `: ${msg}` : ''}`
+    } else if (!failed && status === 'failed') {
+      status = task.changedWhen ? (evalCondition(task.changedWhen, scoped) ? 'changed' : 'ok') : r.data.rc !== undefined ? 'changed' : 'ok'
+    }
+  }
+  return { ...r, status, msg }
+}

@@ -1,0 +1,117 @@
+// Walks a task list for a set of hosts, linear style: each task runs on every active host
+// (bounded by forks) before the next. Blocks send their failed hosts to rescue, then always.
+import { dirname, isAbsolute, join } from 'node:path'
+import { loadTasksFile } from '../playbook/load.js'
+import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
+import { evalCondition } from '../template/expressions.js'
+import { renderValue } from '../template/render.js'
+import { enterBlock, type PlayContext, type Scope } from './context.js'
+import { flushHandlers } from './handlers.js'
+import { varsFor } from './hostvars.js'
+import { recordResult } from './record.js'
+import { tagsAllow } from './tags.js'
+import { errorResult } from './task.js'
+import { runOnHosts } from './on-hosts.js'
+
+export async function walk(pc: PlayContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope, extra: Vars[] = []): Promise<void> {
+  for (const node of nodes) {
+    if (pc.stop.play || pc.runStop.value || pc.signal.aborted) return
+    const active = hosts.filter((h) => pc.state.active(h))
+    if (active.length === 0) return
+    if (node.kind === 'block') await runBlock(pc, node, active, scope, extra)
+    else await runTaskNode(pc, node, active, scope, extra)
+  }
+}
+
+async function runTaskNode(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
+  if (!tagsAllow(task.tags, pc.opts.tags)) return
+  if (!pc.started.value) {
+    if (task.name !== pc.opts.startAtTask) return
+    pc.started.value = true
+  }
+  if (task.module === 'meta') return runMeta(pc, task, hosts, scope, extra)
+  if (task.module === 'include_tasks') return runInclude(pc, task, hosts, scope, extra)
+  await runOnHosts(pc, task, hosts, scope, extra)
+}
+
+async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
+  const inner = enterBlock(scope, block)
+  const inHosts: string[] = []
+  for (const h of hosts) {
+    try {
+      if (evalCondition(block.when, varsFor(pc, h, scope, block.vars, block.pos, extra))) inHosts.push(h)
+    } catch (e) {
+      // A bad `when` on a block fails the host there, pointing at the block.
+      const pseudo = { ...block, kind: 'task', module: 'block', args: {}, notify: [], listen: [] } as unknown as Task
+      const result = errorResult(e, Date.now(), block.pos)
+      recordResult(pc, pseudo, h, result)
+      pc.emit({ kind: 'task-result', host: h, task: block.name ?? 'block', pos: block.pos, result })
+    }
+  }
+  if (inHosts.length === 0) return
+  await walk(pc, block.block, inHosts, inner, extra)
+  const failed = inHosts.filter((h) => pc.state.hosts.get(h)?.failed)
+  let stillFailed = failed
+  if (block.rescue.length > 0 && failed.length > 0) {
+    for (const h of failed) pc.state.host(h).failed = false
+    // A rescued host's earlier failure no longer counts against it, as in Ansible's recap.
+    for (const h of failed) pc.state.host(h).stats.failed--
+    await walk(pc, block.rescue, failed, inner, extra)
+    for (const h of failed) if (!pc.state.host(h).failed && !pc.state.host(h).unreachable) pc.state.host(h).stats.rescued++
+    stillFailed = failed.filter((h) => pc.state.host(h).failed)
+  }
+  if (block.always.length > 0) {
+    const alwaysHosts = inHosts.filter((h) => !pc.state.host(h).unreachable && !pc.state.host(h).ended)
+    for (const h of stillFailed) pc.state.host(h).failed = false
+    await walk(pc, block.always, alwaysHosts, inner, extra)
+    for (const h of stillFailed) pc.state.host(h).failed = true
+  }
+}
+
+async function runMeta(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
+  const action = String(task.args._ ?? task.args.free_form ?? '')
+  const chosen = hosts.filter((h) => task.when.length === 0 || evalCondition(task.when, varsFor(pc, h, scope, task.vars, task.pos, extra)))
+  switch (action) {
+    case 'flush_handlers':
+      return flushHandlers(pc, hosts)
+    case 'end_play':
+      if (chosen.length) pc.stop.play = true
+      return
+    case 'end_host':
+      for (const h of chosen) pc.state.host(h).ended = true
+      return
+    case 'clear_facts':
+      for (const h of chosen) pc.state.host(h).facts = {}
+      return
+    default:
+      return
+  }
+}
+
+/** include_tasks: loaded at run time per host; hosts including the same file run it together. */
+async function runInclude(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
+  const groups = new Map<string, { hosts: string[]; extra: Vars[] }>()
+  const perHost: Array<{ host: string; file: string; extra: Vars[] }> = []
+  for (const h of hosts) {
+    const vars = varsFor(pc, h, scope, task.vars, task.pos, extra)
+    const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars, task.keyPos.loop ?? task.pos) as unknown[])
+    for (const item of Array.isArray(items) ? items : []) {
+      const itemVars: Vars[] = item === undefined ? [] : [{ [task.loopControl?.loopVar ?? 'item']: item }]
+      const v = itemVars.length ? varsFor(pc, h, scope, task.vars, task.pos, [...extra, ...itemVars]) : vars
+      if (!evalCondition(task.when, v)) continue
+      const rel = String(renderValue(task.args.file ?? task.args._raw_params ?? task.args._, v, task.pos))
+      const base = scope.role ? join(scope.role.dir, 'tasks') : dirname(task.pos.file)
+      const file = isAbsolute(rel) ? rel : join(base, rel)
+      const ex = [...extra, task.vars, ...itemVars]
+      if (item === undefined) {
+        const g = groups.get(file) ?? { hosts: [], extra: ex }
+        g.hosts.push(h)
+        groups.set(file, g)
+      } else perHost.push({ host: h, file, extra: ex })
+    }
+  }
+  const load = (file: string) => loadTasksFile(file, { role: scope.role, when: [], tags: task.tags, from: task.pos })
+  for (const [file, g] of groups) await walk(pc, load(file), g.hosts, scope, g.extra)
+  for (const p of perHost) await walk(pc, load(p.file), [p.host], scope, p.extra)
+}
+
