@@ -1,4 +1,13 @@
 // Core modules: command, shell, raw, debug, set_fact, assert, fail, setup, pause.
 import type { Module } from '../module.js'
+import { assert } from './assert.js'
+import { command } from './command.js'
+import { debug } from './debug.js'
+import { fail } from './fail.js'
+import { pause } from './pause.js'
+import { rawModule } from './raw.js'
+import { setFact } from './set_fact.js'
+import { setup } from './setup.js'
+import { shell } from './shell.js'
 
-export const coreModules: Module<any, any>[] = []
+export const coreModules: Module<any, any>[] = [command, shell, rawModule, debug, setFact, assert, fail, setup, pause]

@@ -1,0 +1,52 @@
+// Splits a command line into words the way a POSIX shell (and Python's shlex) would, without
+// expanding anything: `command: echo "a b" $HOME` runs echo with the words `a b` and `$HOME`.
+import { TsplayError } from '../../errors.js'
+
+export function shlexSplit(line: string): string[] {
+  const words: string[] = []
+  let word = ''
+  let inWord = false
+  let i = 0
+  while (i < line.length) {
+    const ch = line[i]!
+    if (ch === "'") {
+      const end = line.indexOf("'", i + 1)
+      if (end < 0) throw new TsplayError(`No closing quotation in command: ${line}`)
+      word += line.slice(i + 1, end)
+      inWord = true
+      i = end + 1
+    } else if (ch === '"') {
+      i++
+      for (;;) {
+        if (i >= line.length) throw new TsplayError(`No closing quotation in command: ${line}`)
+        const c = line[i]!
+        if (c === '"') break
+        // Inside double quotes a backslash only escapes these (POSIX).
+        if (c === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1]!)) {
+          word += line[i + 1]
+          i += 2
+        } else {
+          word += c
+          i++
+        }
+      }
+      inWord = true
+      i++
+    } else if (ch === '\\') {
+      if (i + 1 < line.length && line[i + 1] !== '\n') word += line[i + 1]
+      inWord = true
+      i += 2
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word)
+      word = ''
+      inWord = false
+      i++
+    } else {
+      word += ch
+      inWord = true
+      i++
+    }
+  }
+  if (inWord) words.push(word)
+  return words
+}

@@ -1,0 +1,98 @@
+// command, shell and raw run for real, twice: the second run of a guarded command changes nothing.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runModule } from '../../../src/executor/apply.js'
+import { getModule } from '../../../src/modules/index.js'
+import type { Module } from '../../../src/modules/module.js'
+import { check } from '../../../src/schema/validate.js'
+import { localContext } from '../context.js'
+
+const tmp = () => mkdtemp(join(tmpdir(), 'tsplay-cmd-'))
+
+/** Validate (filling defaults) like the executor does, then run. */
+function run(name: string, args: Record<string, unknown>, over: Parameters<typeof localContext>[0] = {}) {
+  const mod = getModule(name) as Module<any, any>
+  const problem = check(mod.schema, args)
+  assert.equal(problem, undefined)
+  return runModule(mod, args, localContext(over))
+}
+
+test('command with creates runs once, then says why it did not run', async () => {
+  const dir = await tmp()
+  const args = () => ({ cmd: 'touch done.flag', chdir: dir, creates: 'done.flag' })
+  const first = await run('command', args())
+  assert.equal(first.status, 'changed')
+  assert.equal(first.data.rc, 0)
+  const second = await run('command', args())
+  assert.equal(second.status, 'ok')
+  assert.equal(second.msg, "Did not run command since 'done.flag' exists")
+})
+
+test('creates matches a glob, but nothing else in the path is shell syntax', async () => {
+  const dir = await tmp()
+  await writeFile(join(dir, 'dump-2024.sql'), '')
+  const globbed = await run('command', { cmd: 'false', creates: join(dir, 'dump-*.sql') })
+  assert.equal(globbed.status, 'ok')
+  const hostile = await run('command', { cmd: 'true', chdir: dir, creates: '$(touch pwned)*' })
+  assert.equal(hostile.status, 'changed')
+  assert.deepEqual(await readdir(dir), ['dump-2024.sql'])
+})
+
+test('removes runs the command only while the path exists', async () => {
+  const dir = await tmp()
+  const lock = join(dir, 'old.lock')
+  await writeFile(lock, '')
+  assert.equal((await run('command', { argv: ['rm', lock], removes: lock })).status, 'changed')
+  const again = await run('command', { argv: ['rm', lock], removes: lock })
+  assert.equal(again.status, 'ok')
+  assert.equal(again.data.stdout, `skipped, since ${lock} does not exist`)
+})
+
+test('command passes words literally: no variables, globs or pipes', async () => {
+  const r = await run('command', { cmd: 'echo $HOME * | x "a  b"' })
+  assert.equal(r.data.stdout, '$HOME * | x a  b')
+})
+
+test('command feeds stdin with a newline and fails with the command and stderr', async () => {
+  const ok = await run('command', { argv: ['cat'], stdin: 'secret' })
+  assert.equal(ok.data.stdout, 'secret')
+  const bad = await run('command', { argv: ['ls', '/nonexistent-tsplay'] })
+  assert.equal(bad.status, 'failed')
+  assert.match(bad.msg ?? '', /^Command failed with exit code 2: ls \/nonexistent-tsplay\nls: cannot access/)
+  assert.equal(bad.data.rc, 2)
+})
+
+test('command is skipped in check mode, and does not run', async () => {
+  const dir = await tmp()
+  const r = await run('command', { argv: ['touch', join(dir, 'f')] }, { check: true })
+  assert.equal(r.status, 'skipped')
+  assert.equal(existsSync(join(dir, 'f')), false)
+})
+
+test('a missing chdir fails the task with a clear message', async () => {
+  const r = await run('command', { cmd: 'true', chdir: '/nonexistent-tsplay', creates: 'x' })
+  assert.equal(r.status, 'failed')
+  assert.match(r.msg ?? '', /^Unable to check creates\/removes in \/nonexistent-tsplay/)
+})
+
+test('shell runs pipes and redirections, in chdir', async () => {
+  const dir = await tmp()
+  const r = await run('shell', { cmd: 'printf "b\\na\\n" | sort > out; cat out', chdir: dir })
+  assert.equal(r.status, 'changed')
+  assert.deepEqual(r.data.stdout_lines, ['a', 'b'])
+})
+
+test('shell with another executable gets the whole line as one argument', async () => {
+  const r = await run('shell', { cmd: 'echo "$0"; [[ 1 == 1 ]] && echo bash-only', executable: '/bin/bash' })
+  assert.equal(r.data.stdout, '/bin/bash\nbash-only')
+})
+
+test('raw sends the line as is', async () => {
+  const r = await run('raw', { cmd: 'echo raw; exit 0' })
+  assert.equal(r.status, 'changed')
+  assert.equal(r.data.stdout, 'raw')
+})
