@@ -1,0 +1,14 @@
+// Shell-style globs for host patterns (`web*`, `*.example.com`, `db?`). The only picomatch import.
+import picomatch from 'picomatch'
+
+/** A matcher for one glob; like Ansible's fnmatch, `*` also matches dots and `[!x]` negates. */
+export function globMatcher(glob: string): (name: string) => boolean {
+  // picomatch reads `[!x]` as the characters ! and x; fnmatch (and so Ansible) means "not x".
+  const m = picomatch(glob.replace(/\[!/g, '[^'), { dot: true, nonegate: true, noextglob: true, nobrace: true })
+  // One argument only: picomatch's second parameter would turn the result into an object.
+  return (name) => m(name)
+}
+
+export function isGlob(text: string): boolean {
+  return /[*?[]/.test(text)
+}
