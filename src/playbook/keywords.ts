@@ -1,0 +1,168 @@
+// Which keys a play, task or block may have, and the JSON schemas of their types. Types are
+// checked at load; values inside strings ({{ }}) are left to the executor after templating.
+
+const str = { type: 'string' }
+const bool = { type: 'boolean' }
+const strOrList = { anyOf: [str, { type: 'array', items: { type: ['string', 'number'] } }] }
+const tags = { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] }
+const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] }
+const env = { anyOf: [str, { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } }] }
+const obj = { type: ['object', 'null'] }
+const list = { type: ['array', 'null'] }
+
+/** Keywords a task and a block share (TaskCommon). */
+const commonProps = {
+  name: str,
+  when: condition,
+  tags,
+  vars: obj,
+  become: bool,
+  become_user: str,
+  become_password: str,
+  environment: env,
+  ignore_errors: { type: ['boolean', 'string'] },
+  ignore_unreachable: bool,
+  no_log: bool,
+  check_mode: bool,
+  diff: bool,
+  delegate_to: str,
+  run_once: bool,
+  any_errors_fatal: bool,
+}
+
+export const TASK_SCHEMA = {
+  type: 'object',
+  properties: {
+    ...commonProps,
+    loop: {},
+    with_items: {},
+    with_list: {},
+    loop_control: {
+      type: 'object',
+      properties: { label: str, loop_var: str, index_var: str, pause: { type: 'number', minimum: 0 }, extended: bool },
+      additionalProperties: false,
+    },
+    register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    notify: strOrList,
+    listen: strOrList,
+    changed_when: condition,
+    failed_when: condition,
+    until: { type: ['string', 'boolean'] },
+    retries: { type: 'integer', minimum: 0 },
+    delay: { type: 'number', minimum: 0 },
+    args: obj,
+  },
+}
+
+export const BLOCK_SCHEMA = {
+  type: 'object',
+  properties: { ...commonProps, block: list, rescue: list, always: list },
+}
+
+export const COMMON_KEYWORDS = Object.keys(commonProps)
+export const TASK_KEYWORDS = Object.keys(TASK_SCHEMA.properties)
+export const BLOCK_KEYWORDS = Object.keys(BLOCK_SCHEMA.properties)
+export const BOOL_KEYWORDS = ['become', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'run_once', 'any_errors_fatal', 'gather_facts']
+
+/** Keywords that flow down from a play, role reference or import into the tasks under it. */
+export const INHERITED_KEYWORDS = ['become', 'become_user', 'become_password', 'environment', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'delegate_to', 'run_once', 'any_errors_fatal'] as const
+
+export const PLAY_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: str,
+    hosts: strOrList,
+    vars: obj,
+    vars_files: { type: ['array', 'null'], items: strOrList },
+    roles: { type: ['array', 'null'], items: { type: ['string', 'object'] } },
+    pre_tasks: list,
+    tasks: list,
+    post_tasks: list,
+    handlers: list,
+    serial: { anyOf: [{ type: ['integer', 'string'] }, { type: 'array', items: { type: ['integer', 'string'] } }] },
+    gather_facts: bool,
+    become: bool,
+    become_user: str,
+    any_errors_fatal: bool,
+    max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
+    strategy: { enum: ['linear', 'free'] },
+    tags,
+    environment: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+    check_mode: bool,
+    no_log: bool,
+    ignore_errors: { type: ['boolean', 'string'] },
+    ignore_unreachable: bool,
+    diff: bool,
+  },
+  required: ['hosts'],
+  additionalProperties: false,
+}
+
+export const PLAY_KEYS = Object.keys(PLAY_SCHEMA.properties)
+
+/** Ansible keywords tsplay does not implement, with what to do instead. */
+export const UNSUPPORTED: Record<string, string> = {
+  vars_prompt: 'Pass the values with -e instead.',
+  connection: 'Set ansible_connection for the host in the inventory.',
+  remote_user: 'Set ansible_user for the host in the inventory.',
+  port: 'Set ansible_port for the host in the inventory.',
+  become_method: 'tsplay becomes with sudo only; remove the keyword.',
+  become_flags: 'tsplay becomes with sudo only; remove the keyword.',
+  become_exe: 'tsplay becomes with sudo only; remove the keyword.',
+  order: 'Hosts run in inventory order; remove the keyword.',
+  force_handlers: 'Use meta: flush_handlers before the risky tasks.',
+  gather_subset: 'tsplay gathers one fixed set of facts; remove the keyword.',
+  gather_timeout: 'Remove the keyword.',
+  fact_path: 'Remove the keyword.',
+  module_defaults: 'Give the args on each task.',
+  collections: 'Use the short module name (copy, not ansible.builtin.copy) or keep the FQCN; remove the keyword.',
+  debugger: 'Remove the keyword.',
+  throttle: 'Use serial on the play.',
+  timeout: 'Remove the keyword.',
+  async: 'tsplay runs tasks synchronously; remove async/poll.',
+  poll: 'tsplay runs tasks synchronously; remove async/poll.',
+  delegate_facts: 'Remove the keyword.',
+  local_action: "Use the module as the key and add 'delegate_to: localhost'.",
+  action: 'Use the module name as the key: `copy: {src: a, dest: b}`.',
+  with_dict: 'Use loop: "{{ x | dict2items }}".',
+  with_fileglob: 'List the files with loop.',
+  with_together: 'Use loop with zip.',
+  with_nested: 'Use loop with product.',
+  with_sequence: 'Use loop with range.',
+  with_subelements: 'Use loop with subelements.',
+  with_first_found: 'Use loop over the candidates with a when.',
+  with_indexed_items: "Use loop with loop_control: {index_var: i}.",
+  with_lines: 'Register a command and loop over its stdout_lines.',
+  with_file: 'Use loop with the file lookup.',
+  with_template: 'Use the template module.',
+  with_random_choice: 'Pick the value in a template.',
+}
+
+/** What a keyword takes, in words, for type errors (ajv's "must be string" misleads on unions). */
+export const EXPECTED: Record<string, string> = {
+  when: 'a condition, true/false, or a list of them',
+  changed_when: 'a condition, true/false, or a list of them',
+  failed_when: 'a condition, true/false, or a list of them',
+  until: 'a condition',
+  tags: 'a tag or a list of tags',
+  notify: 'a handler name or a list of them',
+  listen: 'a topic or a list of them',
+  environment: 'a mapping of NAME: value (or a template string)',
+  vars: 'a mapping of names to values',
+  args: 'a mapping of module args',
+  loop_control: 'a mapping (loop_var, label, index_var, pause, extended)',
+  hosts: 'a host pattern or a list of them',
+  vars_files: 'a list of file names',
+  roles: 'a list of roles',
+  pre_tasks: 'a list of tasks',
+  tasks: 'a list of tasks',
+  post_tasks: 'a list of tasks',
+  handlers: 'a list of handlers',
+  block: 'a list of tasks',
+  rescue: 'a list of tasks',
+  always: 'a list of tasks',
+  serial: "a number, a percentage like '30%', or a list of those",
+  retries: 'a whole number',
+  delay: 'a number of seconds',
+  register: 'a variable name (letters, digits, _)',
+}
