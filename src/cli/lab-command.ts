@@ -1,0 +1,40 @@
+// `tsplay lab up|down|status|exec`: the test-host lab as a user command.
+import { OptionsError } from '../errors.js'
+import { formatStatus, labDown, labExec, labStatus, labUp } from '../lab/index.js'
+
+export interface LabFlags {
+  hosts?: number
+  mail: boolean
+}
+
+const log = (line: string) => process.stderr.write(`lab: ${line}\n`)
+
+export async function labCommand(action: string, args: string[], o: LabFlags): Promise<number> {
+  switch (action) {
+    case 'up': {
+      // Without flags, the mail hosts: that is what the migration rehearses on.
+      const mail = o.mail || o.hosts === undefined
+      const state = await labUp({ hosts: o.hosts, mail, log })
+      process.stdout.write(formatStatus(await labStatus()))
+      log(`${state.hosts.length} hosts up; inventory in inventory/lab/`)
+      return 0
+    }
+    case 'down':
+      await labDown({ log })
+      return 0
+    case 'status':
+      process.stdout.write(formatStatus(await labStatus()))
+      return 0
+    case 'exec': {
+      const [host, ...rest] = args
+      const argv = rest[0] === '--' ? rest.slice(1) : rest
+      if (!host || argv.length === 0) throw new OptionsError('usage: tsplay lab exec HOST -- COMMAND [ARGS...]')
+      const r = await labExec(host, argv)
+      process.stdout.write(r.stdout)
+      process.stderr.write(r.stderr)
+      return r.rc ?? 1
+    }
+    default:
+      throw new OptionsError(`unknown lab action '${action}'`, { hint: 'Use one of: up, down, status, exec.' })
+  }
+}

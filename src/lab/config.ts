@@ -1,0 +1,75 @@
+// The lab's fixed layout: subnet, names, addresses and mail users. One place so docs/lab.md,
+// the inventory and the tests agree.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The lab /24. Only ever configured inside namespaces the lab creates (and the controller veth). */
+export const SUBNET_PREFIX = '10.203.0'
+export const SUBNET = `${SUBNET_PREFIX}.0/24`
+export const CONTROLLER_IP = `${SUBNET_PREFIX}.1`
+export const MAIL_DOMAIN = 'example.test'
+
+/** The bridge lives in its own netns so the machine's FORWARD chain (br_netfilter) never sees lab traffic. */
+export const BRIDGE_NETNS = 'tsplay-br'
+export const BRIDGE_DEV = 'br0'
+/** Controller veth: this end stays in the root netns, the peer joins the bridge. */
+export const CONTROLLER_VETH = 'tsplay-ctl'
+export const CONTROLLER_PEER = 'ctl0'
+
+export const HOST_NETNS_PREFIX = 'lab-'
+export const MAX_BENCH_HOSTS = 100
+
+export type HostRole = 'mail' | 'client' | 'bench'
+
+export interface HostSpec {
+  name: string
+  ip: string
+  role: HostRole
+}
+
+export interface MailUser {
+  name: string
+  uid: number
+  password: string
+}
+
+/** Mail users; they exist on `old` only (the migration copies them to `new`). */
+export const MAIL_USERS: readonly MailUser[] = [
+  { name: 'alice', uid: 2001, password: 'alice-lab-pw' },
+  { name: 'bob', uid: 2002, password: 'bob-lab-pw' },
+  { name: 'carol', uid: 2003, password: 'carol-lab-pw' },
+]
+
+/** Which hosts a lab has: old/new/client with mail, then h1..hN for benchmarks. */
+export function hostSpecs(opts: { mail: boolean; hosts: number }): HostSpec[] {
+  const specs: HostSpec[] = []
+  if (opts.mail) {
+    specs.push({ name: 'old', ip: `${SUBNET_PREFIX}.10`, role: 'mail' })
+    specs.push({ name: 'new', ip: `${SUBNET_PREFIX}.11`, role: 'mail' })
+    specs.push({ name: 'client', ip: `${SUBNET_PREFIX}.12`, role: 'client' })
+  }
+  for (let i = 1; i <= opts.hosts; i++) specs.push({ name: `h${i}`, ip: `${SUBNET_PREFIX}.${100 + i}`, role: 'bench' })
+  return specs
+}
+
+export function fqdn(host: string): string {
+  return `${host}.${MAIL_DOMAIN}`
+}
+
+/** The folder holding package.json, found from this file (works from dist/ and dist-lab/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && /"name":\s*"tsplay"/.test(readFileSync(pkg, 'utf8'))) return dir
+    const up = dirname(dir)
+    if (up === dir) return process.cwd()
+    dir = up
+  }
+}
+
+export const DEFAULT_STATE_DIR = '/tmp/tsplay-lab'
+export function defaultInventoryDir(): string {
+  return join(projectRoot(), 'inventory', 'lab')
+}

@@ -1,0 +1,79 @@
+// The lab's Ansible-style YAML inventory (inventory/lab/hosts.yml + group_vars/all.yml), read by
+// the playbooks and e2e tests. Every string is written JSON-quoted, which is valid YAML.
+import { mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CONTROLLER_IP, MAIL_DOMAIN, MAIL_USERS, SUBNET, fqdn } from './config.js'
+import type { LabState } from './types.js'
+
+const q = (s: string | number): string => (typeof s === 'number' ? String(s) : JSON.stringify(s))
+
+export function inventoryFiles(dir: string): { hosts: string; groupVars: string } {
+  return { hosts: join(dir, 'hosts.yml'), groupVars: join(dir, 'group_vars', 'all.yml') }
+}
+
+export function hostsYaml(state: LabState): string {
+  const lines = ['# Written by `tsplay lab up`; rewritten on every bring-up, removed by `tsplay lab down`.', 'all:', '  hosts:']
+  for (const h of state.hosts) {
+    lines.push(`    ${h.name}:`)
+    lines.push(`      tsplay_host: ${q(h.ip)}`)
+    lines.push(`      tsplay_user: root`)
+    lines.push(`      tsplay_private_key_file: ${q(state.ssh.privateKey)}`)
+    lines.push(`      tsplay_known_hosts: ${q(state.ssh.knownHosts)}`)
+  }
+  const groups: Record<string, string[]> = {
+    mail: state.hosts.filter((h) => h.role === 'mail').map((h) => h.name),
+    client: state.hosts.filter((h) => h.role === 'client').map((h) => h.name),
+    bench: state.hosts.filter((h) => h.role === 'bench').map((h) => h.name),
+  }
+  const used = Object.entries(groups).filter(([, hs]) => hs.length > 0)
+  if (used.length > 0) lines.push('  children:')
+  for (const [g, hs] of used) {
+    lines.push(`    ${g}:`, '      hosts:')
+    for (const h of hs) lines.push(`        ${h}: {}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function groupVarsYaml(state: LabState): string {
+  const ip = (n: string): string => state.hosts.find((h) => h.name === n)?.ip ?? ''
+  const lines = [
+    '# Written by `tsplay lab up`: facts about the lab for playbooks (see docs/lab.md).',
+    `mail_domain: ${q(MAIL_DOMAIN)}`,
+    `lab_subnet: ${q(SUBNET)}`,
+    `lab_controller_ip: ${q(CONTROLLER_IP)}`,
+    `lab_ssh_config: ${q(state.ssh.config)}`,
+  ]
+  if (state.mail) {
+    lines.push(
+      `mail_old_host: "old"`,
+      `mail_new_host: "new"`,
+      `mail_old_ip: ${q(ip('old'))}`,
+      `mail_new_ip: ${q(ip('new'))}`,
+      `mail_client_ip: ${q(ip('client'))}`,
+      `mail_old_fqdn: ${q(fqdn('old'))}`,
+      `mail_new_fqdn: ${q(fqdn('new'))}`,
+      'mail_users:',
+      ...MAIL_USERS.flatMap((u) => [`  - name: ${q(u.name)}`, `    uid: ${u.uid}`, `    password: ${q(u.password)}`]),
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function writeInventory(state: LabState): void {
+  const f = inventoryFiles(state.inventoryDir)
+  mkdirSync(join(state.inventoryDir, 'group_vars'), { recursive: true })
+  writeFileSync(f.hosts, hostsYaml(state))
+  writeFileSync(f.groupVars, groupVarsYaml(state))
+}
+
+/** Remove only the two files the lab wrote (the folder may hold the user's own files). */
+export function removeInventory(dir: string): void {
+  const f = inventoryFiles(dir)
+  rmSync(f.hosts, { force: true })
+  rmSync(f.groupVars, { force: true })
+  for (const d of [join(dir, 'group_vars'), dir]) {
+    try {
+      rmdirSync(d) // only when empty
+    } catch {}
+  }
+}

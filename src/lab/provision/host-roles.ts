@@ -1,0 +1,51 @@
+// What each kind of host runs, in order: every host gets base + sshd; old/new add postfix and
+// courier (old also gets the users and their mail); client gets a relaying postfix.
+import { MAIL_USERS, fqdn } from '../config.js'
+import { hostPath, hostSh } from '../exec.js'
+import { generateMaildir } from '../mailgen.js'
+import type { HostState } from '../types.js'
+import { provisionBase } from './base.js'
+import { provisionCourier } from './courier.js'
+import { clientMainCf, mailServerMainCf, provisionPostfix, transportMap } from './postfix.js'
+import { provisionSshd } from './sshd.js'
+import { createMailUsers } from './users.js'
+
+export interface ProvisionContext {
+  hosts: readonly HostState[]
+  controllerIp: string
+  controllerPubKey: string
+  messagesPerUser: number
+}
+
+/** Provision one host; resolves with its sshd public host key. */
+export async function provisionHost(h: HostState, ctx: ProvisionContext): Promise<string> {
+  await provisionBase(h, ctx.hosts, ctx.controllerIp, ctx.controllerPubKey)
+  const key = await provisionSshd(h)
+  if (h.role === 'mail') {
+    // Daemons start while old's users and mail are written: nothing is delivered during bring-up.
+    await Promise.all([
+      h.name === 'old' ? seedOldMailboxes(h, ctx.messagesPerUser) : Promise.resolve(),
+      provisionPostfix(h, mailServerMainCf(h)).then(() => provisionCourier(h)),
+    ])
+  } else if (h.role === 'client') {
+    const old = ctx.hosts.find((x) => x.name === 'old')
+    await provisionPostfix(h, clientMainCf(h), transportMap(old?.ip ?? '127.0.0.1'))
+  }
+  return key
+}
+
+/** Users and their generated mail exist on old only: the migration must carry them to new. */
+async function seedOldMailboxes(h: HostState, messages: number): Promise<void> {
+  await createMailUsers(h, MAIL_USERS)
+  for (const u of MAIL_USERS) {
+    // Written through /proc/PID/root straight into the host's overlay, owned by the user.
+    await generateMaildir(hostPath(h, `/home/${u.name}/Maildir`), {
+      messages,
+      hostname: fqdn(h.name),
+      user: u.name,
+      uid: u.uid,
+      gid: u.uid,
+    })
+  }
+  await hostSh(h, 'true') // the host still answers after the writes
+}

@@ -1,0 +1,78 @@
+// The lab's public shapes: options, the state recorded on disk, and status.
+import type { HostRole } from './config.js'
+
+export interface LabOptions {
+  /** Where state, keys and host upper dirs live; default /tmp/tsplay-lab. */
+  stateDir?: string
+  /** Where hosts.yml and group_vars/ are written; default <project>/inventory/lab. */
+  inventoryDir?: string
+  /** Progress lines ("starting old", "installing packages: ..."). */
+  log?: (line: string) => void
+}
+
+export interface LabUpOptions extends LabOptions {
+  /** Plain sshd hosts h1..hN for benchmarks. */
+  hosts?: number
+  /** Bring up the mail hosts old, new and client. */
+  mail?: boolean
+  /** Messages generated per user on `old` (default 20). */
+  messagesPerUser?: number
+}
+
+export interface HostState {
+  name: string
+  ip: string
+  role: HostRole
+  netns: string
+  /** Bridge-side veth name (inside the bridge netns). */
+  veth: string
+  /** This host's directory: upper/, work/, root/ (mount point), init.sh, init.log. */
+  dir: string
+  /** Root-netns PID of `unshare` (the parent of init). */
+  unsharePid?: number
+  /** Root-netns PID of the host's PID 1; killing it ends the host. */
+  initPid?: number
+}
+
+/** Everything the lab made, written before each thing is made, so `down` can undo a crash. */
+export interface LabState {
+  version: 1
+  startedAt: string
+  stateDir: string
+  inventoryDir: string
+  subnet: string
+  controllerIp: string
+  bridgeNetns: string
+  controllerVeth: string
+  mail: boolean
+  hosts: HostState[]
+  ssh: { privateKey: string; publicKey: string; knownHosts: string; config: string }
+  /** Set once bring-up finished. */
+  ready: boolean
+}
+
+export interface HostStatus {
+  name: string
+  ip: string
+  role: HostRole
+  initPid?: number
+  alive: boolean
+  /** TCP ports listening in the host's netns. */
+  ports: number[]
+}
+
+export interface LabStatus {
+  up: boolean
+  /** A state file exists but bring-up never finished or hosts died. */
+  degraded: boolean
+  stateDir: string
+  inventoryDir?: string
+  startedAt?: string
+  hosts: HostStatus[]
+}
+
+export interface ExecResult {
+  rc: number | null
+  stdout: string
+  stderr: string
+}

@@ -1,0 +1,97 @@
+// `tsplay lab up`: preflight, network, hosts, provisioning, then keys and inventory. Every
+// resource is recorded in the state file before it is made; any failure tears down what exists.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { OptionsError, TsplayError } from '../errors.js'
+import { mapLimitSettled } from './settle.js'
+import { BRIDGE_NETNS, CONTROLLER_IP, CONTROLLER_VETH, DEFAULT_STATE_DIR, HOST_NETNS_PREFIX, MAX_BENCH_HOSTS, SUBNET,
+  defaultInventoryDir, hostSpecs } from './config.js'
+import { labDown } from './down.js'
+import { prepareHostDir, startHost, writeInitScript } from './host.js'
+import { writeInventory } from './inventory.js'
+import { createBridge, createControllerLink, createHostNetwork, linkExists, netnsExists } from './network.js'
+import { preflight } from './preflight.js'
+import { provisionHost } from './provision/host-roles.js'
+import { makeControllerKey, sshPaths, writeSshFiles } from './ssh.js'
+import { readState, writeState } from './state.js'
+import { labStatus } from './status.js'
+import type { HostState, LabState, LabUpOptions } from './types.js'
+
+const PARALLEL = 8
+
+export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
+  const log = opts.log ?? (() => {})
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR
+  const inventoryDir = opts.inventoryDir ?? defaultInventoryDir()
+  const bench = opts.hosts ?? 0
+  // With nothing asked for, bring up the mail lab: that is what the suite is about.
+  const mail = opts.mail ?? opts.hosts === undefined
+  if (!Number.isInteger(bench) || bench < 0 || bench > MAX_BENCH_HOSTS) {
+    throw new OptionsError(`--hosts must be a whole number from 0 to ${MAX_BENCH_HOSTS}, not ${bench}`)
+  }
+  if (!mail && bench === 0) throw new OptionsError('Nothing to bring up', { hint: 'Use --mail, --hosts N, or both.' })
+
+  await refuseIfUp(stateDir, log)
+  await preflight(log)
+
+  const started = Date.now()
+  const state: LabState = {
+    version: 1, startedAt: new Date().toISOString(), stateDir, inventoryDir, subnet: SUBNET,
+    controllerIp: CONTROLLER_IP, bridgeNetns: BRIDGE_NETNS, controllerVeth: CONTROLLER_VETH, mail,
+    hosts: [], ssh: sshPaths(stateDir), ready: false,
+  }
+  const save = (): void => writeState(state)
+  save()
+  try {
+    writeInitScript(stateDir)
+    log(`Network: bridge netns ${BRIDGE_NETNS}, controller ${CONTROLLER_IP} on ${CONTROLLER_VETH}`)
+    await createBridge(BRIDGE_NETNS)
+    await createControllerLink(BRIDGE_NETNS, CONTROLLER_VETH, CONTROLLER_IP)
+    const specs = hostSpecs({ mail, hosts: bench })
+    for (const s of specs) {
+      state.hosts.push({ ...s, netns: `${HOST_NETNS_PREFIX}${s.name}`, veth: `vh-${s.name}`, dir: join(stateDir, 'hosts', s.name) })
+    }
+    save()
+    const keyDone = makeControllerKey(state.ssh)
+    log(`Starting ${specs.length} host(s): ${specs.map((s) => s.name).join(' ')}`)
+    await mapLimitSettled(state.hosts, PARALLEL, async (h) => {
+      await prepareHostDir(h.dir)
+      await createHostNetwork(BRIDGE_NETNS, h.netns, h.veth, h.ip)
+      await startHost(stateDir, h, save)
+    })
+    await keyDone
+    const pub = readFileSync(state.ssh.publicKey, 'utf8')
+    log('Provisioning: sshd' + (mail ? ', postfix, courier, users and mail on old' : ''))
+    const ctx = { hosts: state.hosts, controllerIp: CONTROLLER_IP, controllerPubKey: pub, messagesPerUser: opts.messagesPerUser ?? 20 }
+    const keys = await mapLimitSettled(state.hosts, PARALLEL, async (h: HostState) => ({ host: h, key: await provisionHost(h, ctx) }))
+    writeSshFiles(state.ssh, state.hosts, keys)
+    writeInventory(state)
+    state.ready = true
+    save()
+    log(`Lab up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory ${inventoryDir}/hosts.yml`)
+    return state
+  } catch (e) {
+    log(`Bring-up failed; tearing down what was made`)
+    await labDown({ stateDir, log }).catch((d) => log(`Teardown also failed: ${(d as Error).message}`))
+    throw e
+  }
+}
+
+/** A live lab is never replaced silently (it may be mid-test); a dead one is cleaned first. */
+async function refuseIfUp(stateDir: string, log: (line: string) => void): Promise<void> {
+  if (readState(stateDir)) {
+    const st = await labStatus({ stateDir })
+    if (st.hosts.some((h) => h.alive)) {
+      throw new TsplayError(`A lab is already up (${st.hosts.map((h) => h.name).join(', ')}; state in ${stateDir})`, {
+        hint: 'Use it as it is, or run `tsplay lab down` first.',
+      })
+    }
+    log('Cleaning up a lab that was left behind (its hosts are gone)')
+    await labDown({ stateDir, log })
+  }
+  if (netnsExists(BRIDGE_NETNS) || (await linkExists(CONTROLLER_VETH))) {
+    throw new TsplayError(`The lab network (${BRIDGE_NETNS} / ${CONTROLLER_VETH}) already exists but ${stateDir} records no lab`, {
+      hint: 'Another lab is probably up with a different --state-dir; take that one down first.',
+    })
+  }
+}
