@@ -27,6 +27,8 @@ export interface RunIO {
   emit: Emit
   /** Aborts running commands (interrupt after the grace period). */
   signal: AbortSignal
+  /** Aborts cleanup (rescue/always after an interrupt) too: a second interrupt. */
+  hardSignal: AbortSignal
   /** Set on the first interrupt (and by any_errors_fatal): no new task starts. */
   stopping: { value: boolean }
   /** Whether the user interrupted the run (exit 99). */
@@ -54,7 +56,7 @@ export async function runPlaybook(req: RunRequest, io: RunIO): Promise<number> {
   const reachedStart = { value: req.options.startAtTask === undefined }
   try {
     for (const play of playbook.plays) {
-      await runPlay(play, { inventory, state, pool, opts: req.options, emit: io.emit, signal: io.signal, limit: req.limit, started: reachedStart, runStop: io.stopping })
+      await runPlay(play, { inventory, state, pool, opts: req.options, emit: io.emit, signal: io.signal, hardSignal: io.hardSignal, limit: req.limit, started: reachedStart, runStop: io.stopping })
       if (io.stopping.value || io.signal.aborted) break
     }
   } finally {

@@ -22,23 +22,27 @@ export interface RunFlags {
   verbose: number
 }
 
-/** Seconds a running command may go on after Ctrl-C before it is killed. */
-const GRACE_MS = 5000
+/** How long a running command may go on after Ctrl-C before it is killed (TSPLAY_GRACE_SECONDS). */
+const GRACE_MS = Math.max(0, Number(process.env.TSPLAY_GRACE_SECONDS ?? 5)) * 1000
 
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   const isTTY = Boolean(process.stdout.isTTY)
   const mode = chooseMode({ json: f.json, isTTY, env: process.env })
   const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout })
   const abort = new AbortController()
+  const hardAbort = new AbortController()
   const stopping = { value: false }
   let interrupts = 0
   let grace: NodeJS.Timeout | undefined
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++
     stopping.value = true
-    reporter.on({ kind: 'warning', message: interrupts === 1 ? `${sig}: no new task will start; running commands get ${GRACE_MS / 1000} s to finish (again to stop now)` : `${sig}: stopping now` })
+    reporter.on({ kind: 'warning', message: interrupts === 1 ? `${sig}: no new task will start; running commands get ${GRACE_MS / 1000} s to finish, rescue/always still run (again to stop now)` : `${sig}: stopping now` })
     if (interrupts === 1) grace = setTimeout(() => abort.abort(), GRACE_MS)
-    else abort.abort()
+    else {
+      abort.abort()
+      hardAbort.abort()
+    }
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -63,7 +67,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
           verbose: f.verbose,
         },
       },
-      { emit: (e) => reporter.on(e), signal: abort.signal, stopping, interrupted: () => interrupts > 0 },
+      { emit: (e) => reporter.on(e), signal: abort.signal, hardSignal: hardAbort.signal, stopping, interrupted: () => interrupts > 0 },
     )
   } finally {
     if (grace) clearTimeout(grace)

@@ -33,6 +33,8 @@ export interface PlayContext {
   runStop: { value: boolean }
   /** Aborts running commands (second Ctrl-C or the grace period ran out). */
   signal: AbortSignal
+  /** Aborts even rescue/always (cleanup) commands: only a second Ctrl-C. */
+  hardSignal: AbortSignal
   /** Start-at-task: true once the named task has been reached. */
   started: { value: boolean }
 }
@@ -49,6 +51,20 @@ export interface Scope {
   role?: Role
   inherit: Inherited
   handler: boolean
+  /** In rescue/always entered because the run is stopping: runs until a second Ctrl-C. */
+  cleanup?: boolean
+}
+
+/** The signal that kills this scope's commands: cleanup survives the first interrupt. */
+export function signalFor(pc: PlayContext, scope: Scope): AbortSignal {
+  return scope.cleanup ? pc.hardSignal : pc.signal
+}
+
+/** Whether no further task may start in this scope. */
+export function halted(pc: PlayContext, scope: Scope): boolean {
+  if (pc.stop.play) return true
+  if (scope.cleanup) return pc.hardSignal.aborted
+  return pc.runStop.value || pc.signal.aborted
 }
 
 export const rootScope = (): Scope => ({ scoped: [], inherit: {}, handler: false })

@@ -2,7 +2,7 @@
 // order, only on the hosts that notified them by name or `listen` topic.
 import type { Task } from '../playbook/types.js'
 import type { PlayContext } from './context.js'
-import { rootScope } from './context.js'
+import { halted, rootScope } from './context.js'
 import { runOnHosts } from './on-hosts.js'
 
 /** Role handlers first (roles are defined before the play's own handlers), then the play's. */
@@ -26,7 +26,7 @@ export async function flushHandlers(pc: PlayContext, hosts: readonly string[]): 
   for (let pass = 0; pass < 10; pass++) {
     let ran = false
     for (const h of handlers) {
-      if (pc.runStop.value || pc.signal.aborted) return
+      if (halted(pc, rootScope())) return
       const names = topics(h)
       const targets = hosts.filter((host) => pc.state.active(host) && names.some((n) => pc.state.host(host).notified.has(n)))
       if (targets.length === 0) continue

@@ -9,7 +9,7 @@ import { resolveHost } from '../inventory/load.js'
 import type { ModuleContext } from '../modules/module.js'
 import type { Task, Vars } from '../playbook/types.js'
 import { renderTemplateFile, renderValue } from '../template/render.js'
-import type { Inherited, PlayContext, Scope } from './context.js'
+import { signalFor, type Inherited, type PlayContext, type Scope } from './context.js'
 
 /** A connection that adds the task's `environment` to every command. */
 function withEnv(conn: Connection, env: Record<string, string>): Connection {
@@ -84,7 +84,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     controller: pc.pool.controller,
     taskPos: task.pos,
     onOutput,
-    signal: pc.signal,
+    signal: signalFor(pc, scope),
   }
   return { ctx, delegatedTo: delegate === undefined ? undefined : target }
 }

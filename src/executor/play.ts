@@ -24,6 +24,7 @@ export interface PlayEnv {
   opts: RunOptions
   emit: Emit
   signal: AbortSignal
+  hardSignal: AbortSignal
   limit?: string
   started: { value: boolean }
   runStop: { value: boolean }

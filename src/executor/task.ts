@@ -8,7 +8,7 @@ import { check } from '../schema/validate.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
 import { runModule } from './apply.js'
-import type { PlayContext, Scope } from './context.js'
+import { signalFor, type PlayContext, type Scope } from './context.js'
 import { varsFor } from './hostvars.js'
 import { moduleContext, pick } from './module-context.js'
 import { registeredValue, type ItemResult, type TaskResult } from './result.js'
@@ -57,7 +57,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
   const results: ItemResult[] = []
   let delegatedTo: string | undefined
   for (const [i, item] of items.entries()) {
-    if (pc.signal.aborted) break
+    if (signalFor(pc, scope).aborted) break
     const itemStarted = Date.now()
     const loopVars: Vars = { [lc.loopVar]: item, ...(lc.indexVar ? { [lc.indexVar]: i } : {}) }
     if (lc.extended) loopVars.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items }
@@ -117,7 +117,7 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
       result = { ...result, status: 'failed', msg: `still failing the 'until' condition after ${attempts} attempts${result.msg ? `: ${result.msg}` : ''}`, data: { ...result.data, attempts } }
       break
     }
-    if (pc.signal.aborted) break
+    if (signalFor(pc, scope).aborted) break
     await sleep((task.delay ?? 5) * 1000)
   }
   if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }

@@ -5,7 +5,7 @@ import { loadTasksFile } from '../playbook/load.js'
 import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
-import { enterBlock, type PlayContext, type Scope } from './context.js'
+import { enterBlock, halted, type PlayContext, type Scope } from './context.js'
 import { flushHandlers } from './handlers.js'
 import { varsFor } from './hostvars.js'
 import { recordResult } from './record.js'
@@ -15,7 +15,7 @@ import { runOnHosts } from './on-hosts.js'
 
 export async function walk(pc: PlayContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope, extra: Vars[] = []): Promise<void> {
   for (const node of nodes) {
-    if (pc.stop.play || pc.runStop.value || pc.signal.aborted) return
+    if (halted(pc, scope)) return
     const active = hosts.filter((h) => pc.state.active(h))
     if (active.length === 0) return
     if (node.kind === 'block') await runBlock(pc, node, active, scope, extra)
@@ -50,20 +50,32 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: S
   }
   if (inHosts.length === 0) return
   await walk(pc, block.block, inHosts, inner, extra)
+  let after = inner
+  if (halted(pc, inner) && !inner.cleanup && !pc.stop.play && (block.rescue.length > 0 || block.always.length > 0)) {
+    // The run is stopping inside this block: hosts still in it fail here, and rescue/always
+    // run as cleanup (a migration's rollback), killed only by a second interrupt.
+    after = { ...inner, cleanup: true }
+    const pseudo = { ...block, kind: 'task', module: 'block', args: {}, notify: [], listen: [] } as unknown as Task
+    for (const h of inHosts.filter((x) => pc.state.active(x))) {
+      const result = { status: 'failed' as const, msg: 'interrupted: the run is stopping; running rescue/always', data: {}, durationMs: 0 }
+      recordResult(pc, pseudo, h, result)
+      pc.emit({ kind: 'task-result', host: h, task: block.name ?? 'block', pos: block.pos, result })
+    }
+  }
   const failed = inHosts.filter((h) => pc.state.hosts.get(h)?.failed)
   let stillFailed = failed
   if (block.rescue.length > 0 && failed.length > 0) {
     for (const h of failed) pc.state.host(h).failed = false
     // A rescued host's earlier failure no longer counts against it, as in Ansible's recap.
     for (const h of failed) pc.state.host(h).stats.failed--
-    await walk(pc, block.rescue, failed, inner, extra)
+    await walk(pc, block.rescue, failed, after, extra)
     for (const h of failed) if (!pc.state.host(h).failed && !pc.state.host(h).unreachable) pc.state.host(h).stats.rescued++
     stillFailed = failed.filter((h) => pc.state.host(h).failed)
   }
   if (block.always.length > 0) {
     const alwaysHosts = inHosts.filter((h) => !pc.state.host(h).unreachable && !pc.state.host(h).ended)
     for (const h of stillFailed) pc.state.host(h).failed = false
-    await walk(pc, block.always, alwaysHosts, inner, extra)
+    await walk(pc, block.always, alwaysHosts, after, extra)
     for (const h of stillFailed) pc.state.host(h).failed = true
   }
 }

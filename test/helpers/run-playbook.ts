@@ -38,7 +38,7 @@ export async function runIn(dir: string, opts: Partial<RunOptions> & Partial<Omi
       acceptNewHostKeys: false,
       options: { check: false, diff: false, forks: 5, tags: { only: [], skip: [] }, verbose: 0, ...o, extraVars: { dir, ...(o.extraVars ?? {}) } },
     },
-    { emit: (e) => events.push(e), signal: new AbortController().signal, stopping: { value: false }, interrupted: () => false },
+    { emit: (e) => events.push(e), signal: new AbortController().signal, hardSignal: new AbortController().signal, stopping: { value: false }, interrupted: () => false },
   )
   const recap = events.find((e): e is Extract<RunEvent, { kind: 'recap' }> => e.kind === 'recap')
   return {
