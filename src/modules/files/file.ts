@@ -1,0 +1,228 @@
+// file: make a path a file, directory, symlink or hard link, remove it, or touch it, and set its
+// owner/group/mode (recursively for directories), with Ansible's rules for each state.
+import type { Change, Plan } from '../module.js'
+import { defineModule } from '../module.js'
+import { argv } from '../../connection/quote.js'
+import { planAttrs } from './attrs.js'
+import { statPaths, type PathState } from './gather.js'
+import { formatMode, resolveMode, type ModeArg } from './mode.js'
+import { argPath, dirOf, isSet, joinPath } from './paths.js'
+import { attrDiff } from './write.js'
+
+type FileStateName = 'file' | 'directory' | 'link' | 'hard' | 'absent' | 'touch'
+
+export interface FileArgs {
+  path: string
+  state?: FileStateName | null
+  src?: string | null
+  owner?: string | null
+  group?: string | null
+  mode?: ModeArg | null
+  recurse?: boolean
+  force?: boolean
+  follow?: boolean
+  modification_time?: string | null
+  access_time?: string | null
+}
+
+export interface FileState {
+  euid: number
+  /** The path itself (symlinks not followed); tree filled for recurse and link conversion. */
+  path: PathState
+  /** The path with symlinks followed. */
+  followed?: PathState
+  /** The link source, for link (relative to the link's folder) and hard. */
+  src?: PathState
+}
+
+const STAMP = /^\d{12}\.\d{2}$/
+
+export const file = defineModule<FileArgs, FileState>({
+  name: 'file',
+  description: 'Manage a path: file attributes, directory, symlink, hard link, absent or touch.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: { type: 'string', description: 'Path on the target to manage.' },
+      state: {
+        enum: ['file', 'directory', 'link', 'hard', 'absent', 'touch', null],
+        default: null,
+        description: "file: set attributes of an existing file (never creates); directory: create with parents; link/hard: make a symlink/hard link to src; absent: remove (recursively); touch: create or update times. null: the path's current kind, else 'file' ('directory' with recurse).",
+      },
+      src: { type: ['string', 'null'], default: null, description: "What the link points to (state link or hard); a relative symlink src is relative to the link's folder." },
+      owner: { type: ['string', 'null'], default: null, description: 'User name or uid to own the path; null keeps it.' },
+      group: { type: ['string', 'null'], default: null, description: 'Group name or gid; null keeps it.' },
+      mode: { type: ['string', 'integer', 'null'], default: null, description: "Mode: '0644', symbolic 'u=rwX,g=rX,o=', or an integer taken as the numeric mode (420 = 0644). null keeps it." },
+      recurse: { type: 'boolean', default: false, description: 'With state directory: apply owner/group/mode to everything below too.' },
+      force: { type: 'boolean', default: false, description: 'For link/hard: replace an existing file (or empty directory) at path, and allow a symlink to a missing src.' },
+      follow: { type: 'boolean', default: true, description: 'For file/directory: when path is a symlink, act on what it points to.' },
+      modification_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
+      access_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
+    },
+  },
+  example: ['- name: Mail spool folder', '  file:', '    path: /var/mail/vhosts', '    state: directory', '    owner: vmail', "    mode: 'u=rwX,g=rX,o='", '    recurse: true'].join('\n'),
+  async gather(args, ctx) {
+    const reqs = [{ path: args.path, tree: !!args.recurse || args.state === 'link' }, { path: args.path, follow: true }]
+    if (isSet(args.src)) {
+      const src = args.state === 'link' && !args.src.startsWith('/') ? joinPath(dirOf(args.path), args.src) : args.src
+      reqs.push({ path: src, follow: true } as (typeof reqs)[number])
+    }
+    const { uid, paths } = await statPaths(ctx, reqs)
+    const st: FileState = { euid: uid, path: paths[0]!, followed: paths[1]! }
+    if (paths[2]) st.src = paths[2]
+    return st
+  },
+  plan(args, st, ctx) {
+    const p = st.path
+    const prev = kindOf(p)
+    const state: FileStateName = args.state ?? (prev === 'hard' ? 'file' : prev !== 'absent' ? prev : args.recurse ? 'directory' : 'file')
+    if (args.recurse && state !== 'directory') return fail("recurse option requires state to be 'directory'")
+    if (isSet(args.src) && state !== 'link' && state !== 'hard') return fail("src option requires state to be 'link' or 'hard'")
+    const P = argPath(args.path)
+    const follow = args.follow !== false
+    const out: Built = { changes: [], before: [`state: ${prev}`], after: [`state: ${state}`] }
+    const data = { path: args.path, state }
+
+    switch (state) {
+      case 'absent':
+        if (prev === 'absent') return { changes: [], reason: `${args.path} is already absent`, data }
+        out.changes.push({ kind: 'exec', cmd: argv(['rm', '-rf', '--', P]) })
+        break
+      case 'file': {
+        if (prev === 'absent') return fail(`file (${args.path}) is absent, cannot continue`)
+        const t = follow && prev === 'link' ? st.followed : p
+        if (!t || !t.exists || (t.type !== 'file' && !(t.type === 'link' && !follow))) return fail(`file (${args.path}) is ${t?.exists ? kindOf(t) : 'absent'}, cannot continue`)
+        if (attrs(args, { ...t, path: args.path }, out, false)) return fail(out.error!)
+        break
+      }
+      case 'directory': {
+        if (prev === 'absent') {
+          out.changes.push({ kind: 'exec', cmd: argv(['mkdir', '-p', '--', P]) })
+          newAttrs(args, P, 0o755, true, out)
+          break
+        }
+        const t = follow && prev === 'link' ? st.followed : p
+        if (!t?.exists || t.type !== 'directory') return fail(`${args.path} already exists as a ${prev}`)
+        if (attrs(args, { ...t, path: args.path }, out, !!args.recurse)) return fail(out.error!)
+        break
+      }
+      case 'link': {
+        if (!isSet(args.src)) return fail('src is required for creating new symlinks')
+        if (!st.src?.exists && !args.force) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${st.src?.path ?? args.src}`)
+        if (prev === 'link' && p.linkTarget === args.src) {
+          if (attrs(args, p, out, false)) return fail(out.error!)
+          break
+        }
+        if (prev === 'directory') {
+          if (!args.force) return fail(`refusing to convert from directory to symlink for ${args.path}`)
+          if (p.tree?.length) return fail(`the directory ${args.path} is not empty, refusing to convert it`)
+          out.changes.push({ kind: 'exec', cmd: argv(['rmdir', '--', P]) })
+        } else if ((prev === 'file' || prev === 'hard') && !args.force) return fail(`refusing to convert from file to symlink for ${args.path}`)
+        if (prev === 'link') out.before.push(`src: ${p.linkTarget}`)
+        out.after.push(`src: ${args.src}`)
+        // -n: replace a symlink to a directory instead of creating the link inside it.
+        out.changes.push({ kind: 'exec', cmd: argv(['ln', '-sfn', '--', args.src, P]) })
+        newAttrs({ ...args, mode: null }, P, 0, false, out, true)
+        break
+      }
+      case 'hard': {
+        if (!isSet(args.src)) return fail('src is required for creating new hardlinks')
+        if (!st.src?.exists) return fail(`src does not exist: ${args.src}`)
+        if (p.exists && p.inode === st.src.inode && p.dev === st.src.dev) {
+          if (attrs(args, p, out, false)) return fail(out.error!)
+          break
+        }
+        if (prev === 'directory') return fail(`Cannot link: ${args.path} is a directory`)
+        if (prev !== 'absent' && !args.force) return fail(prev === 'hard' ? 'Cannot link, different hard link exists at destination' : `Cannot link, ${prev} exists at destination`)
+        out.changes.push({ kind: 'exec', cmd: argv(['ln', '-f', '--', argPath(args.src), P]) })
+        // A hard link shares the source's inode, so its attributes are the source's.
+        attrs(args, { ...st.src, path: args.path }, out, false)
+        break
+      }
+      case 'touch': {
+        const touch = touchCmds(args, P)
+        if (typeof touch === 'string') return fail(touch)
+        if (prev === 'absent') {
+          // Any touch creates the file; with both times preserved a plain one still must.
+          out.changes.push(...(touch.length ? touch : [{ kind: 'exec' as const, cmd: argv(['touch', '--', P]) }]))
+          newAttrs(args, P, 0o644, false, out)
+          break
+        }
+        out.changes.push(...touch)
+        if (touch.length) out.after.push('times: updated')
+        if (attrs(args, { ...(follow && st.followed?.exists ? st.followed : p), path: args.path }, out, false)) return fail(out.error!)
+        break
+      }
+    }
+    if (!out.changes.length) return { changes: [], reason: `${args.path} is already ${state === 'touch' ? 'present' : state === 'hard' ? 'a hard link to ' + args.src : state === 'link' ? 'a link to ' + args.src : 'a ' + state}${out.same ?? ''}`, data }
+    const plan: Plan = { changes: out.changes, data, reason: `${args.path}: ${prev} -> ${state}` }
+    if (ctx.diff) plan.diff = [attrDiff(args.path, out.before, out.after)]
+    return plan
+  },
+})
+
+interface Built {
+  changes: Change[]
+  before: string[]
+  after: string[]
+  same?: string
+  error?: string
+}
+
+function fail(msg: string): Plan {
+  return { changes: [], failed: msg }
+}
+
+/** Ansible's get_state: link, directory, hard (a file with several names), file, absent. */
+function kindOf(p: PathState): 'absent' | 'link' | 'directory' | 'hard' | 'file' {
+  if (!p.exists) return 'absent'
+  if (p.type === 'link') return 'link'
+  if (p.type === 'directory') return 'directory'
+  return (p.nlink ?? 1) > 1 ? 'hard' : 'file'
+}
+
+/** Attribute changes of an existing path into `out`; true when the mode is invalid. */
+function attrs(args: FileArgs, st: PathState, out: Built, recurse: boolean): boolean {
+  const a = planAttrs(args, st, { recurse })
+  if (a.error) {
+    out.error = a.error
+    return true
+  }
+  out.changes.push(...a.changes)
+  out.before.push(...a.before)
+  out.after.push(...a.after)
+  if (a.same.length) out.same = ` with ${a.same.join(', ')}`
+  return false
+}
+
+/** A path created by this task: set every requested attribute (its umask result is unknown). */
+function newAttrs(args: FileArgs, P: string, base: number, isDir: boolean, out: Built, isLink = false): void {
+  if (isSet(args.mode)) {
+    const m = formatMode(resolveMode(args.mode, base, isDir))
+    out.changes.push({ kind: 'exec', cmd: argv(['chmod', (isDir ? '0' : '') + m, '--', P]) })
+    out.after.push(`mode: ${m}`)
+  }
+  const spec = isSet(args.owner) && isSet(args.group) ? `${args.owner}:${args.group}` : isSet(args.owner) ? args.owner : isSet(args.group) ? `:${args.group}` : undefined
+  if (spec !== undefined) {
+    out.changes.push({ kind: 'exec', cmd: argv(['chown', ...(isLink ? ['-h'] : []), spec, '--', P]) })
+    if (isSet(args.owner)) out.after.push(`owner: ${args.owner}`)
+    if (isSet(args.group)) out.after.push(`group: ${args.group}`)
+  }
+}
+
+/** touch commands for modification_time/access_time ('now' unless preserved); a message when invalid. */
+function touchCmds(args: FileArgs, P: string): Change[] | string {
+  const m = args.modification_time ?? 'now'
+  const a = args.access_time ?? 'now'
+  for (const [key, v] of [['modification_time', m], ['access_time', a]] as const) {
+    if (v !== 'now' && v !== 'preserve' && !STAMP.test(v)) return `${key} must be 'now', 'preserve' or YYYYMMDDHHMM.SS, got '${v}'`
+  }
+  const stamp = (v: string) => (v === 'now' ? [] : ['-t', v])
+  if (m === a) return m === 'preserve' ? [] : [{ kind: 'exec', cmd: argv(['touch', ...stamp(m), '--', P]) }]
+  const out: Change[] = []
+  if (m !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-m', ...stamp(m), '--', P]) })
+  if (a !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-a', ...stamp(a), '--', P]) })
+  return out
+}

@@ -1,0 +1,12 @@
+// File modules: copy, template, file, lineinfile, blockinfile, stat, slurp, fetch.
+import type { Module } from '../module.js'
+import { blockinfile } from './blockinfile.js'
+import { copy } from './copy.js'
+import { fetch } from './fetch.js'
+import { file } from './file.js'
+import { lineinfile } from './lineinfile.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
+import { template } from './template.js'
+
+export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch]
