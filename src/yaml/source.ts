@@ -1,7 +1,7 @@
 // Reading a user's YAML file while keeping where every node was written. The only import of
 // `yaml` for reading (the to_yaml template helper may import it for writing).
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document } from 'yaml'
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document, type Tags } from 'yaml'
 import { ParseError, type SourcePos } from '../errors.js'
 
 export interface SourceFile {
@@ -21,10 +21,25 @@ const HINTS: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'A key is missing its colon, or the line above is indented wrongly.',
 }
 
+// PyYAML's booleans (what Ansible sees): yes/no/on/off/true/false, but not y/n, which the
+// yaml package's 1.1 schema would also turn into booleans (`register: n` must stay a name).
+const boolTag = (value: boolean, re: RegExp) => ({
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: re,
+  resolve: () => value,
+})
+const pyyamlBools = (tags: Tags): Tags => [
+  boolTag(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/),
+  boolTag(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/),
+  ...tags.filter((t) => (typeof t === 'object' && 'tag' in t ? t.tag !== 'tag:yaml.org,2002:bool' : true)),
+]
+
 /** Parse YAML text; syntax errors become a ParseError at the first problem. */
 export function parseSource(file: string, text: string): SourceFile {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false })
+  // YAML 1.1, as Ansible reads it: `mode: 0644` is octal and `become: yes` is true.
+  const doc = parseDocument(text, { version: '1.1', customTags: pyyamlBools, lineCounter: lines, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false })
   const err = doc.errors[0]
   if (err) {
     const lp = lines.linePos(err.pos[0])

@@ -8,7 +8,7 @@ const vars = (host: string) => inv.hosts.get(host)!.vars
 
 test('a child group beats its parent and the parent beats all', () => {
   assert.equal(vars('h1').level, 'child-inline')
-  assert.equal(vars('h1').from_all_inline, 'yes')
+  assert.equal(vars('h1').from_all_inline, 'kept')
 })
 
 test('groups at the same depth merge alphabetically, the later name winning', () => {
