@@ -15,15 +15,15 @@ export async function labCommand(action: string, args: string[], o: LabFlags): P
       // Without flags, the mail hosts: that is what the migration rehearses on.
       const mail = o.mail || o.hosts === undefined
       const state = await labUp({ hosts: o.hosts, mail, log })
-      process.stdout.write(formatStatus(await labStatus()))
-      log(`${state.hosts.length} hosts up; inventory in inventory/lab/`)
+      process.stdout.write(formatStatus(await labStatus()).replace(/\n?$/, '\n'))
+      log(`${state.hosts.length} hosts up; inventory in ${state.inventoryDir}`)
       return 0
     }
     case 'down':
       await labDown({ log })
       return 0
     case 'status':
-      process.stdout.write(formatStatus(await labStatus()))
+      process.stdout.write(formatStatus(await labStatus()).replace(/\n?$/, '\n'))
       return 0
     case 'exec': {
       const [host, ...rest] = args

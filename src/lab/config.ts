@@ -4,20 +4,30 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+/** TSPLAY_LAB_ID (0-9) lets several labs run side by side (parallel test runs): each id gets its
+ * own subnet, namespaces, state dir and inventory folder. 0 (the default) keeps the plain names. */
+const LAB_ID = (() => {
+  const raw = process.env.TSPLAY_LAB_ID ?? '0'
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 9) throw new Error(`TSPLAY_LAB_ID must be 0-9, got '${raw}'`)
+  return n
+})()
+const SUFFIX = LAB_ID === 0 ? '' : String(LAB_ID)
+
 /** The lab /24. Only ever configured inside namespaces the lab creates (and the controller veth). */
-export const SUBNET_PREFIX = '10.203.0'
+export const SUBNET_PREFIX = `10.203.${LAB_ID}`
 export const SUBNET = `${SUBNET_PREFIX}.0/24`
 export const CONTROLLER_IP = `${SUBNET_PREFIX}.1`
 export const MAIL_DOMAIN = 'example.test'
 
 /** The bridge lives in its own netns so the machine's FORWARD chain (br_netfilter) never sees lab traffic. */
-export const BRIDGE_NETNS = 'tsplay-br'
+export const BRIDGE_NETNS = `tsplay-br${SUFFIX}`
 export const BRIDGE_DEV = 'br0'
 /** Controller veth: this end stays in the root netns, the peer joins the bridge. */
-export const CONTROLLER_VETH = 'tsplay-ctl'
+export const CONTROLLER_VETH = `tsplay-ctl${SUFFIX}`
 export const CONTROLLER_PEER = 'ctl0'
 
-export const HOST_NETNS_PREFIX = 'lab-'
+export const HOST_NETNS_PREFIX = `lab${SUFFIX}-`
 export const MAX_BENCH_HOSTS = 100
 
 export type HostRole = 'mail' | 'client' | 'bench'
@@ -69,7 +79,7 @@ export function projectRoot(): string {
   }
 }
 
-export const DEFAULT_STATE_DIR = '/tmp/tsplay-lab'
+export const DEFAULT_STATE_DIR = `/tmp/tsplay-lab${SUFFIX}`
 export function defaultInventoryDir(): string {
-  return join(projectRoot(), 'inventory', 'lab')
+  return join(projectRoot(), 'inventory', `lab${SUFFIX}`)
 }
