@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { ExitCode, isTsplayError, OptionsError } from './errors.js'
 import { formatError } from './cli/format-error.js'
-import { TSPLAY_VERSION } from './executor/hostvars.js'
+import { TSPLAY_VERSION } from './version.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const commaList = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)]
@@ -34,6 +34,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--json', 'print one JSON event per line (NDJSON)', false)
     .option('--accept-new-host-keys', 'record unknown SSH host keys instead of refusing (changed keys are always refused)', false)
     .option('-F, --ssh-config <file>', 'ssh_config file to use instead of ~/.ssh/config')
+    .option('--vault-password-file <file>', 'vault password: a file, or an executable that prints it (else TSPLAY_VAULT_PASSWORD, else a prompt)')
     .addOption(new Option('-v, --verbose', 'more output (-vv for live command output)').argParser(increase).default(0))
     .showHelpAfterError('(run tsplay --help for the options)')
     .action(async (playbook: string | undefined, o) => {
@@ -51,6 +52,16 @@ function program(setCode: (c: number) => void): Command {
     .action(async (name: string | undefined) => {
       const { docCommand } = await import('./cli/doc-command.js')
       setCode(docCommand(name))
+    })
+  p.command('vault')
+    .description('encrypt, decrypt, view or edit a file; encrypt_string for one value')
+    .argument('<action>', 'encrypt | decrypt | view | edit | encrypt_string')
+    .argument('[file]', 'the file; for encrypt_string the value (stdin when absent)')
+    .option('--vault-password-file <file>', 'vault password: a file, or an executable that prints it')
+    .option('--name <key>', 'with encrypt_string: the variable name')
+    .action(async (action: string, file: string | undefined, _o: unknown, cmd: Command) => {
+      const { vaultCommand } = await import('./cli/vault-command.js')
+      setCode(await vaultCommand(action, file, cmd.optsWithGlobals()))
     })
   p.command('lab')
     .description('real test hosts on this machine: up, down, status, exec')
@@ -82,9 +93,11 @@ main().then(
   (code) => {
     process.exitCode = code
   },
-  (e: unknown) => {
+  async (e: unknown) => {
     if (isTsplayError(e)) {
-      process.stderr.write(formatError(e))
+      // The offending line is re-read from disk and may hold a plain-text password: mask it.
+      const { processSecrets } = await import('./vault/session.js')
+      process.stderr.write(processSecrets.mask(formatError(e)))
       process.exitCode = e.exitCode
     } else {
       process.stderr.write(`tsplay: unexpected error (a bug in tsplay; please report it):\n${(e as Error)?.stack ?? String(e)}\n`)

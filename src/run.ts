@@ -9,7 +9,9 @@ import type { RunOptions } from './executor/context.js'
 import { loadInventory } from './inventory/load.js'
 import { loadPlaybook } from './playbook/load.js'
 import type { Playbook } from './playbook/types.js'
-import { listTasks } from './listing.js'
+import { checkStartAtTask, listTasks } from './listing.js'
+import { registerSecretVars } from './vault/secret-vars.js'
+import { currentVault } from './vault/session.js'
 
 export interface RunRequest {
   playbook: string
@@ -40,6 +42,7 @@ export async function runPlaybook(req: RunRequest, io: RunIO): Promise<number> {
   // Phase 1: load and validate everything before touching any host.
   const playbook = loadPlaybook(resolve(req.playbook))
   const inventory = loadInventory(req.inventory, { warn: (message, pos) => io.emit({ kind: 'warning', message, pos }) })
+  registerSecretVars(currentVault().secrets, inventory, playbook, req.options.extraVars)
   if (req.syntaxCheck) {
     io.emit({ kind: 'message', text: `playbook: ${req.playbook}` })
     return ExitCode.ok
@@ -48,6 +51,8 @@ export async function runPlaybook(req: RunRequest, io: RunIO): Promise<number> {
     for (const text of listing(playbook, req, inventory, io.emit)) io.emit({ kind: 'message', text })
     return ExitCode.ok
   }
+
+  if (req.options.startAtTask !== undefined) checkStartAtTask(playbook.plays, req.options.startAtTask)
 
   // Phase 2: execute the plays over one connection per host.
   io.emit({ kind: 'run-start', playbook: playbook.file, check: req.options.check, diff: req.options.diff })

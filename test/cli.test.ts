@@ -48,8 +48,8 @@ test('--syntax-check loads everything and runs nothing', () => {
 test('--list-tasks shows task names with their tags, filtered by --tags', () => {
   const r = tsplay(['playbooks/hello.yml', '--list-tasks', '--tags', 'read'])
   assert.equal(r.status, 0, r.stderr)
-  assert.match(r.stdout, /Read it back\s+TAGS: \[read\]/)
-  assert.doesNotMatch(r.stdout, /Write the greeting once/)
+  assert.match(r.stdout, /Look at it\s+TAGS: \[read\]/)
+  assert.doesNotMatch(r.stdout, /Write the greeting/)
 })
 
 test('--json prints one parseable event per line ending with run-end', () => {

@@ -1,6 +1,8 @@
 // `tsplay PLAYBOOK`: wire options, the reporter and Ctrl-C handling to a playbook run.
 import { createReporter, chooseMode, useColor } from '../reporter/index.js'
 import { runPlaybook } from '../run.js'
+import { maskError } from '../vault/mask-error.js'
+import { processSecrets, vaultSession, withVault } from '../vault/session.js'
 import { parseExtraVars } from './extra-vars.js'
 
 export interface RunFlags {
@@ -20,6 +22,8 @@ export interface RunFlags {
   acceptNewHostKeys: boolean
   sshConfig?: string
   verbose: number
+  /** Read (or run, when executable) for the vault password. */
+  vaultPasswordFile?: string
 }
 
 /** How long a running command may go on after Ctrl-C before it is killed (TSPLAY_GRACE_SECONDS). */
@@ -28,7 +32,9 @@ const GRACE_MS = Math.max(0, Number(process.env.TSPLAY_GRACE_SECONDS ?? 5)) * 10
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   const isTTY = Boolean(process.stdout.isTTY)
   const mode = chooseMode({ json: f.json, isTTY, env: process.env })
-  const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout })
+  // Secrets met while loading and running are hidden in all output, errors included.
+  const vault = vaultSession({ file: f.vaultPasswordFile, secrets: processSecrets })
+  const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout, secrets: vault.secrets })
   const abort = new AbortController()
   const hardAbort = new AbortController()
   const stopping = { value: false }
@@ -47,7 +53,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    return await runPlaybook(
+    return await withVault(vault, () => runPlaybook(
       {
         playbook,
         inventory: f.inventory,
@@ -68,7 +74,9 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
         },
       },
       { emit: (e) => reporter.on(e), signal: abort.signal, hardSignal: hardAbort.signal, stopping, interrupted: () => interrupts > 0 },
-    )
+    ))
+  } catch (e) {
+    throw maskError(e, vault.secrets)
   } finally {
     if (grace) clearTimeout(grace)
     process.off('SIGINT', onSignal)

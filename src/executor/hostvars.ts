@@ -5,8 +5,8 @@ import { resolveHost } from '../inventory/load.js'
 import type { Role, Vars } from '../playbook/types.js'
 import type { PlayContext, Scope } from './context.js'
 import { mergeVars, templatedView } from './vars.js'
+import { TSPLAY_VERSION } from '../version.js'
 
-export const TSPLAY_VERSION = '0.1.0'
 
 /** Inventory vars + facts + registered values of a host, as `hostvars[name]` shows them. */
 function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {

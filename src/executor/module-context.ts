@@ -9,6 +9,7 @@ import { resolveHost } from '../inventory/load.js'
 import type { ModuleContext } from '../modules/module.js'
 import type { Task, Vars } from '../playbook/types.js'
 import { renderTemplateFile, renderValue } from '../template/render.js'
+import { currentVault } from '../vault/session.js'
 import { signalFor, type Inherited, type PlayContext, type Scope } from './context.js'
 
 /** A connection that adds the task's `environment` to every command. */
@@ -17,6 +18,18 @@ function withEnv(conn: Connection, env: Record<string, string>): Connection {
     host: conn.host,
     transport: conn.transport,
     exec: (cmd: string, o: ExecOptions = {}) => conn.exec(cmd, { ...o, env: { ...env, ...o.env } }),
+    put: (p, c, o) => conn.put(p, c, o),
+    get: (p, o) => conn.get(p, o),
+    close: () => conn.close(),
+  }
+}
+
+/** A connection whose commands are killed after `ms` (the task's `timeout:`), or sooner if asked. */
+function withTimeout(conn: Connection, ms: number): Connection {
+  return {
+    host: conn.host,
+    transport: conn.transport,
+    exec: (cmd: string, o: ExecOptions = {}) => conn.exec(cmd, { ...o, timeoutMs: Math.min(ms, o.timeoutMs ?? ms) }),
     put: (p, c, o) => conn.put(p, c, o),
     get: (p, o) => conn.get(p, o),
     close: () => conn.close(),
@@ -32,6 +45,8 @@ export function becomeFor(pc: PlayContext, task: Task, scope: Scope, vars: Vars)
   if (!on) return undefined
   const user = pick(task, scope, 'becomeUser') ?? pc.play.becomeUser
   const password = pick(task, scope, 'becomePassword') ?? (vars.tsplay_become_password as string | undefined) ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined)
+  // A password that only takes its value during the run is still never printed.
+  if (password !== undefined) currentVault().secrets.add(String(password))
   return { user: user === undefined ? undefined : String(renderValue(user, vars, task.pos)), password: password === undefined ? undefined : String(password) }
 }
 
@@ -69,6 +84,8 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     if (!env || typeof env !== 'object') throw new TsplayError('environment must be a mapping of names to values', { pos: task.keyPos.environment ?? task.pos })
     conn = withEnv(conn, Object.fromEntries(Object.entries(env as Vars).map(([k, v]) => [k, String(v)])))
   }
+  const timeoutMs = task.timeout === undefined ? undefined : task.timeout * 1000
+  if (timeoutMs !== undefined) conn = withTimeout(conn, timeoutMs)
   const checkMode = pick(task, scope, 'checkMode') ?? pc.play.checkMode
   const diff = pick(task, scope, 'diff')
   const ctx: ModuleContext = {
@@ -85,6 +102,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     taskPos: task.pos,
     onOutput,
     signal: signalFor(pc, scope),
+    timeoutMs,
   }
   return { ctx, delegatedTo: delegate === undefined ? undefined : target }
 }

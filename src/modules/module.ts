@@ -93,6 +93,8 @@ export interface ModuleContext {
   /** Live output of long commands. */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void
   signal?: AbortSignal
+  /** The task's `timeout:` in ms; every command of the task is killed after it. */
+  timeoutMs?: number
 }
 
 export interface Module<Args = Record<string, unknown>, State = unknown> {

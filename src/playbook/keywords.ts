@@ -50,6 +50,7 @@ export const TASK_SCHEMA = {
     until: { type: ['string', 'boolean'] },
     retries: { type: 'integer', minimum: 0 },
     delay: { type: 'number', minimum: 0 },
+    timeout: { type: 'number', exclusiveMinimum: 0 },
     args: obj,
   },
 }
@@ -118,7 +119,6 @@ export const UNSUPPORTED: Record<string, string> = {
   collections: 'Use the short module name (copy, not ansible.builtin.copy) or keep the FQCN; remove the keyword.',
   debugger: 'Remove the keyword.',
   throttle: 'Use serial on the play.',
-  timeout: 'Remove the keyword.',
   async: 'tsplay runs tasks synchronously; remove async/poll.',
   poll: 'tsplay runs tasks synchronously; remove async/poll.',
   delegate_facts: 'Remove the keyword.',
@@ -164,5 +164,6 @@ export const EXPECTED: Record<string, string> = {
   serial: "a number, a percentage like '30%', or a list of those",
   retries: 'a whole number',
   delay: 'a number of seconds',
+  timeout: 'a number of seconds above 0',
   register: 'a variable name (letters, digits, _)',
 }

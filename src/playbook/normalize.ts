@@ -3,6 +3,7 @@
 import type { SourceFile } from '../yaml/source.js'
 import { valuePos, type Path } from './at.js'
 import type { Condition } from './types.js'
+import { checkExpression } from '../template/expressions.js'
 
 const TRUE = new Set(['yes', 'true', 'on', 'y'])
 const FALSE = new Set(['no', 'false', 'off', 'n'])
@@ -21,10 +22,11 @@ export function coerceBools(value: Record<string, unknown>, keys: Iterable<strin
 /** `when: x`, `when: [a, b]`, `when: true` → one Condition per item, each with its position. */
 export function toConditions(src: SourceFile, path: Path, key: string, v: unknown): Condition[] {
   if (v === undefined || v === null) return []
-  if (Array.isArray(v)) {
-    return v.map((item, i) => ({ expr: conditionExpr(item), pos: valuePos(src, [...path, key], i) }))
-  }
-  return [{ expr: conditionExpr(v), pos: valuePos(src, path, key) }]
+  const conds = Array.isArray(v)
+    ? v.map((item, i) => ({ expr: conditionExpr(item), pos: valuePos(src, [...path, key], i) }))
+    : [{ expr: conditionExpr(v), pos: valuePos(src, path, key) }]
+  for (const c of conds) if (typeof c.expr === 'string') checkExpression(c.expr, c.pos)
+  return conds
 }
 
 function conditionExpr(v: unknown): string | boolean {

@@ -60,6 +60,7 @@ export function parseTask(src: SourceFile, path: Path, value: Record<string, unk
   if (value.until !== undefined) task.until = toConditions(src, path, 'until', value.until)[0]
   if (value.retries !== undefined) task.retries = value.retries as number
   if (value.delay !== undefined) task.delay = value.delay as number
+  if (value.timeout !== undefined) task.timeout = value.timeout as number
   if (task.notify.length) {
     const list = Array.isArray(value.notify)
     notifyPos.set(task, task.notify.map((_, i) => (list ? valuePos(src, [...path, 'notify'], i) : task.keyPos.notify!)))

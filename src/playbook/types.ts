@@ -107,6 +107,8 @@ export interface Task extends TaskCommon {
   until?: Condition
   retries?: number
   delay?: number
+  /** Seconds any one command of the task may run before it is killed (Ansible's `timeout`). */
+  timeout?: number
 }
 
 export interface Block extends TaskCommon {

@@ -1,8 +1,9 @@
 // Reading a user's YAML file while keeping where every node was written. The only import of
 // `yaml` for reading (the to_yaml template helper may import it for writing).
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document, type Tags } from 'yaml'
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, visit, type Node, type Document, type Tags } from 'yaml'
 import { ParseError, type SourcePos } from '../errors.js'
+import { openVaultFile, rememberSealed, revealVaultValues, vaultTags } from '../vault/yaml.js'
 
 export interface SourceFile {
   file: string
@@ -19,6 +20,7 @@ const HINTS: Record<string, string> = {
   BAD_INDENT: 'Check that this line lines up with its siblings.',
   MISSING_CHAR: 'A quote or bracket is not closed.',
   BLOCK_AS_IMPLICIT_KEY: 'A key is missing its colon, or the line above is indented wrongly.',
+  MULTIPLE_DOCS: 'A file holds one YAML document: remove the "---" line and keep everything in one list.',
 }
 
 // PyYAML's booleans (what Ansible sees): yes/no/on/off/true/false, but not y/n, which the
@@ -37,32 +39,74 @@ const pyyamlBools = (tags: Tags): Tags => [
 
 /** Parse YAML text; syntax errors become a ParseError at the first problem. */
 export function parseSource(file: string, text: string): SourceFile {
+  // A whole-file vault is decrypted first; `!vault` values once the document is parsed.
+  const opened = openVaultFile(file, text)
+  text = opened.text
   const lines = new LineCounter()
   // YAML 1.1, as Ansible reads it: `mode: 0644` is octal and `become: yes` is true.
-  const doc = parseDocument(text, { version: '1.1', customTags: pyyamlBools, lineCounter: lines, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false })
+  const doc = parseDocument(text, { version: '1.1', customTags: (tags) => [...pyyamlBools(tags), ...vaultTags], lineCounter: lines, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false })
   const err = doc.errors[0]
   if (err) {
-    const lp = lines.linePos(err.pos[0])
-    const first = err.message.split('\n')[0] ?? err.message
+    const first = (err.message.split('\n')[0] ?? err.message).replace(/; please use YAML\.parseAllDocuments\(\)/, '')
+    // An unclosed quote runs to the end of the file: point at the quote that opened it.
+    const quote = err.code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(first)?.[1] : undefined
+    const lp = lines.linePos(quote ? Math.max(0, text.lastIndexOf(quote, err.pos[0] - 1)) : err.pos[0])
     throw new ParseError(`YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`, {
       pos: { file, line: lp.line, col: lp.col },
-      hint: HINTS[err.code] ?? 'Fix the YAML syntax at this position.',
+      hint: (HINTS[err.code] ?? 'Fix the YAML syntax at this position.') + (opened.sealed ? ` The position is in the decrypted text: fix it with tsplay vault edit ${file}.` : ''),
     })
   }
-  return { file, text, doc, lines, value: doc.toJS({ maxAliasCount: 1000 }) }
+  revealVaultValues(doc, file, lines)
+  const value = toJS(doc, file, lines)
+  if (opened.sealed) rememberSealed(value)
+  return { file, text, doc, lines, value }
+}
+
+/** The document's JS value; an alias to no anchor (`*x` before or without `&x`) is a ParseError there. */
+function toJS(doc: Document.Parsed, file: string, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 })
+  } catch (e) {
+    let alias: Node | undefined
+    visit(doc, { Alias: (_, node) => (node.resolve(doc) === undefined ? ((alias = node), visit.BREAK) : undefined) })
+    if (!alias && !(e instanceof ReferenceError)) throw e
+    const lp = lines.linePos(alias?.range?.[0] ?? 0)
+    const name = alias && isAlias(alias) ? alias.source : ''
+    throw new ParseError(alias ? `YAML alias '*${name}' refers to no anchor` : `YAML error: ${(e as Error).message}`, {
+      pos: { file, line: lp.line, col: lp.col },
+      hint: `Define the anchor (&${name || 'name'}) earlier in the same file, or write the value out.`,
+    })
+  }
+}
+
+/** UTF-8 text of a file; bytes that are not UTF-8 are a ParseError at the first of them. */
+function decodeUtf8(file: string, bytes: Buffer, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    const loose = bytes.toString('utf8')
+    const at = loose.indexOf('\uFFFD')
+    const before = loose.slice(0, Math.max(0, at))
+    const line = before.split('\n').length
+    const col = before.length - before.lastIndexOf('\n')
+    throw new ParseError(`${what} ${file} is not valid UTF-8`, {
+      pos: { file, line, col },
+      hint: 'Save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8); tsplay reads YAML as UTF-8 only.',
+    })
+  }
 }
 
 /** Read and parse a YAML file; a missing file is a ParseError at `from` (where it was named). */
 export function readSource(file: string, from?: SourcePos, what = 'file'): SourceFile {
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`
     throw new ParseError(`${what} ${file} ${why}`, { pos: from, hint: 'Check the path; relative paths are resolved from the file that names them.', cause: e })
   }
-  return parseSource(file, text)
+  return parseSource(file, decodeUtf8(file, bytes, what))
 }
 
 /** Position of a node (its first character). */

@@ -1,0 +1,80 @@
+// `tsplay vault encrypt|decrypt|view|edit FILE` and `tsplay vault encrypt_string VALUE --name KEY`.
+import { readFileSync } from 'node:fs'
+import { OptionsError, TsplayError } from '../errors.js'
+import { didYouMean } from '../util/suggest.js'
+import { decrypt, encrypt } from '../vault/cipher.js'
+import { editInEditor } from '../vault/edit.js'
+import { isVaultText } from '../vault/envelope.js'
+import { readTarget, replaceFile } from '../vault/files.js'
+import { passwordProvider, type PasswordProvider } from '../vault/password.js'
+
+export interface VaultFlags {
+  /** --vault-password-file FILE. */
+  vaultPasswordFile?: string
+  /** --name KEY, for encrypt_string. */
+  name?: string
+}
+
+/** Where the command reads and writes; tests swap these. */
+export interface VaultIO {
+  out: NodeJS.WritableStream
+  env: NodeJS.ProcessEnv
+  /** Whether a password may be asked on the terminal (default: stdin is a TTY). */
+  prompt?: boolean
+  /** Plaintext for encrypt_string when no VALUE is given. */
+  readStdin: () => string
+}
+
+const ACTIONS = ['encrypt', 'decrypt', 'view', 'edit', 'encrypt_string'] as const
+
+export async function vaultCommand(action: string, file: string | undefined, opts: VaultFlags, io: VaultIO = processIO()): Promise<number> {
+  const passwords = passwordProvider({ file: opts.vaultPasswordFile, env: io.env, prompt: io.prompt })
+  if (action === 'encrypt-string') action = 'encrypt_string'
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    throw new OptionsError(`unknown vault action '${action}'.${didYouMean(action, ACTIONS)}`, { hint: `Use one of: ${ACTIONS.join(', ')}.` })
+  }
+  if (action === 'encrypt_string') return encryptString(file ?? io.readStdin().replace(/\r?\n$/, ''), opts.name, passwords, io)
+  if (file === undefined) throw new OptionsError(`tsplay vault ${action} needs a FILE`, { hint: `Run tsplay vault ${action} path/to/file.yml.` })
+  const data = readTarget(file)
+  const sealed = isVaultText(data.subarray(0, 64).toString('utf8'))
+  const open = () => {
+    if (!sealed) throw new TsplayError(`${file} is not encrypted with tsplay vault`, { hint: `Encrypt it first: tsplay vault encrypt ${file}` })
+    const at = { file, line: 1, col: 1 }
+    return decrypt(data.toString('utf8'), passwords.get(at), at)
+  }
+  switch (action) {
+    case 'encrypt':
+      if (sealed) throw new TsplayError(`${file} is already encrypted`, { hint: `See it with tsplay vault view ${file}, change it with tsplay vault edit ${file}.` })
+      replaceFile(file, encrypt(data, passwords.getNew().value))
+      return 0
+    case 'decrypt':
+      replaceFile(file, open())
+      return 0
+    case 'view':
+      io.out.write(open())
+      return 0
+    case 'edit': {
+      const plain = open()
+      const edited = editInEditor(plain, file, io.env.EDITOR || io.env.VISUAL || 'vi')
+      // Unchanged: keep the old ciphertext, so version control shows no change.
+      if (!edited.equals(plain)) replaceFile(file, encrypt(edited, passwords.get({ file, line: 1, col: 1 }).value))
+      return 0
+    }
+  }
+  return 0
+}
+
+/** A YAML snippet to paste into a vars file: `KEY: !vault |` and the vault indented under it. */
+function encryptString(value: string, name: string | undefined, passwords: PasswordProvider, io: VaultIO): number {
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new OptionsError(`--name '${name}' is not a variable name`, { hint: 'Use letters, digits and _, not starting with a digit.' })
+  }
+  const vault = encrypt(value, passwords.getNew().value)
+  const body = vault.trimEnd().split('\n').map((l) => `  ${l}`).join('\n')
+  io.out.write(`${name === undefined ? '' : `${name}: `}!vault |\n${body}\n`)
+  return 0
+}
+
+function processIO(): VaultIO {
+  return { out: process.stdout, env: process.env, readStdin: () => readFileSync(0, 'utf8') }
+}
