@@ -1,4 +1,12 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname.
 import type { Module } from '../module.js'
+import { apt } from './apt.js'
+import { debconf } from './debconf.js'
+import { group } from './group.js'
+import { hostname } from './hostname.js'
+import { packageFacts } from './package_facts.js'
+import { service } from './service.js'
+import { sysctl } from './sysctl.js'
+import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = []
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname]
