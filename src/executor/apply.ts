@@ -1,7 +1,7 @@
 // The one runner of plans: gather → plan → (unless --check) apply each change in order.
 // Modules never act themselves, so check mode and failure messages are the same for all.
 import type { ExecResult } from '../connection/connection.js'
-import { InterruptedError, TsplayError } from '../errors.js'
+import { formatPos, InterruptedError, TsplayError } from '../errors.js'
 import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
 import type { TaskResult } from './result.js'
 
@@ -16,7 +16,7 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
     plan = mod.plan(args, state, { host: ctx.host, check: ctx.check, diff: ctx.diff })
   } catch (e) {
     // An interrupt stops the run, not just this task.
-    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return done({ status: 'failed', msg: e.message, data: {} })
+    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return done({ status: 'failed', msg: failureText(e), data: {} })
     throw e
   }
   const data: Record<string, unknown> = { ...plan.data }
@@ -37,6 +37,11 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
     if (out.changed) changed = true
   }
   return done({ ...base, status: changed ? 'changed' : 'ok', data })
+}
+
+/** An expected error as a failed task's message: what, where (a template's line, the task), what to do. */
+function failureText(e: TsplayError): string {
+  return `${e.message}${e.pos ? ` (${formatPos(e.pos)})` : ''}${e.hint ? `\n${e.hint}` : ''}`
 }
 
 interface Outcome {
@@ -60,24 +65,25 @@ async function applyChange(c: Change, ctx: ModuleContext): Promise<Outcome> {
     }
   } catch (e) {
     // Expected failures of a put or call (missing folder, permission) fail the task, not the run.
-    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return { changed: false, failed: e.message }
+    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return { changed: false, failed: failureText(e) }
     throw e
   }
 }
 
 async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContext): Promise<Outcome> {
   const start = new Date()
+  const timeoutMs = ctx.timeoutMs === undefined ? c.timeoutMs : Math.min(ctx.timeoutMs, c.timeoutMs ?? ctx.timeoutMs)
   const r = await ctx.conn.exec(c.cmd, {
     become: c.noBecome ? undefined : ctx.become,
     env: c.env,
     cwd: c.cwd,
     stdin: c.stdin,
-    timeoutMs: c.timeoutMs,
+    timeoutMs,
     onOutput: ctx.onOutput,
     signal: ctx.signal,
   })
   const end = new Date()
-  const failed = commandFailure(c, r)
+  const failed = commandFailure({ ...c, timeoutMs }, r)
   let data: Record<string, unknown> = {}
   if (c.capture) data = captured(c.cmd, r, start, end)
   else if (failed !== undefined) data = { rc: r.rc, stdout: r.stdout, stderr: r.stderr }

@@ -18,7 +18,8 @@ export function playHandlers(pc: PlayContext): Task[] {
   return out
 }
 
-const topics = (h: Task): string[] => [...(h.name ? [h.name] : []), ...h.listen]
+// A handler answers to its name, its `listen` topics, and `role : name` (Ansible's qualified form).
+const topics = (h: Task): string[] => [...(h.name ? [h.name] : []), ...(h.name && h.role ? [`${h.role.name} : ${h.name}`] : []), ...h.listen]
 
 export async function flushHandlers(pc: PlayContext, hosts: readonly string[]): Promise<void> {
   const handlers = playHandlers(pc)

@@ -4,7 +4,7 @@ import type { SourcePos } from '../errors.js'
 import { resolveHost } from '../inventory/load.js'
 import type { Role, Vars } from '../playbook/types.js'
 import type { PlayContext, Scope } from './context.js'
-import { mergeVars, templatedView } from './vars.js'
+import { mergeVars, rawKeys, templatedView } from './vars.js'
 import { TSPLAY_VERSION } from '../version.js'
 
 
@@ -13,7 +13,7 @@ function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {
   const h = pc.state.hosts.get(name)
   const inv = resolveHost(pc.inventory, name)?.vars ?? {}
   const merged = { ...inv, ...(h?.facts ?? {}), ...(h?.registered ?? {}), inventory_hostname: name }
-  return templatedView(merged, pos)
+  return templatedView(merged, pos, rawKeys(merged, h?.facts ?? {}, h?.registered ?? {}))
 }
 
 function hostvarsObject(pc: PlayContext, pos: SourcePos): Vars {
@@ -34,6 +34,9 @@ function groupsObject(pc: PlayContext): Vars {
   return out
 }
 
+/** `{{ omit }}` as an argument's value leaves the argument out, as in Ansible. */
+export const OMIT = '__omit_place_holder__tsplay'
+
 export function magicVars(pc: PlayContext, host: string, role: Role | undefined, pos: SourcePos): Vars {
   const inv = resolveHost(pc.inventory, host)
   const active = pc.batch.filter((h) => pc.state.active(h))
@@ -53,6 +56,7 @@ export function magicVars(pc: PlayContext, host: string, role: Role | undefined,
     ansible_check_mode: pc.opts.check,
     ansible_diff_mode: pc.opts.diff,
     ansible_verbosity: pc.opts.verbose,
+    omit: OMIT,
     ansible_facts: Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.replace(/^ansible_/, ''), v])),
     tsplay_version: TSPLAY_VERSION,
     ...(pc.state.hosts.get(host)?.lastFailure
@@ -78,5 +82,5 @@ export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: V
     extra: pc.opts.extraVars,
     magic: magicVars(pc, host, role, pos),
   })
-  return templatedView(merged, pos)
+  return templatedView(merged, pos, rawKeys(merged, h.facts, h.registered))
 }

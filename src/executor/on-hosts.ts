@@ -4,16 +4,27 @@ import type { Task, Vars } from '../playbook/types.js'
 import { mapLimit } from '../util/limit.js'
 import type { PlayContext, Scope } from './context.js'
 import { recordResult } from './record.js'
+import { varsFor } from './hostvars.js'
+import { renderString } from '../template/render.js'
 import { runTaskOnHost, type HostRun } from './task.js'
 
-export function taskName(t: Task): string {
-  const base = t.name ?? t.module
+/** The task's display name; `{{ }}` in it renders with the first host's vars (as Ansible
+ * templates names with what it knows), and stays as written when it cannot. */
+export function taskName(t: Task, render?: (text: string) => string): string {
+  let base = t.name ?? t.module
+  if (render && base.includes('{{')) {
+    try {
+      base = render(base)
+    } catch {
+      // An undefined variable in a name is not worth failing a task over.
+    }
+  }
   return t.role ? `${t.role.name} : ${base}` : base
 }
 
 /** Run a task on hosts, record and report each result, then apply any_errors_fatal. */
 export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[] = []): Promise<void> {
-  const name = taskName(task)
+  const name = taskName(task, (text) => renderString(text, varsFor(pc, hosts[0]!, scope, task.vars, task.pos, extra), task.pos))
   pc.emit({ kind: 'task-start', name, pos: task.pos, hosts, handler: scope.handler, role: task.role?.name })
   const noLog = task.noLog ?? scope.inherit.noLog ?? pc.play.noLog ?? false
   const runOnce = task.runOnce ?? false

@@ -1,20 +1,16 @@
 // One play: pick hosts, split them into serial batches, and for each batch gather facts, then
 // pre_tasks, roles + tasks, post_tasks, each section followed by a handler flush.
 import type { Emit } from '../events.js'
-import { formatPos } from '../errors.js'
 import { applyLimit, selectHosts } from '../inventory/patterns.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Role, Task } from '../playbook/types.js'
-import { check } from '../schema/validate.js'
 import { renderValue } from '../template/render.js'
-import { mapLimit } from '../util/limit.js'
 import { rootScope, type PlayContext, type RunOptions } from './context.js'
 import { flushHandlers } from './handlers.js'
-import { varsFor } from './hostvars.js'
 import type { ConnectionPool } from './pool.js'
-import { recordResult } from './record.js'
 import type { RunState } from './state.js'
 import { walk } from './walk.js'
+import { checkRoleArguments } from './role-args.js'
 import { runOnHosts } from './on-hosts.js'
 
 export interface PlayEnv {
@@ -74,7 +70,7 @@ async function runBatch(pc: PlayContext): Promise<void> {
   await walk(pc, play.preTasks, pc.batch, scope)
   await flushHandlers(pc, pc.batch)
   for (const role of play.roles) {
-    await checkRoleArguments(pc, role)
+    await checkRoleArguments(pc, role, pc.batch.filter((h) => pc.state.active(h)), { ...scope, role })
     await walk(pc, role.tasks, pc.batch, { ...scope, role })
   }
   await walk(pc, play.tasks, pc.batch, scope)
@@ -95,30 +91,3 @@ async function gatherFacts(pc: PlayContext): Promise<void> {
   await runOnHosts(pc, task, hosts, rootScope())
 }
 
-/** meta/argument_specs.yml: the role's effective arguments are checked before it runs. */
-async function checkRoleArguments(pc: PlayContext, role: Role): Promise<void> {
-  const spec = role.argumentSpec
-  if (!spec) return
-  const task = implicitTask(pc.play, `Validating arguments against arg spec 'main'`, 'assert', {}, role)
-  task.pos = spec.pos
-  const hosts = pc.batch.filter((h) => pc.state.active(h))
-  pc.emit({ kind: 'task-start', name: `${role.name} : validate arguments`, pos: spec.pos, hosts, handler: false, role: role.name })
-  await mapLimit(hosts, pc.opts.forks, async (h) => {
-    const started = Date.now()
-    let result
-    try {
-      const vars = varsFor(pc, h, { ...rootScope(), role }, {}, role.pos)
-      const props = Object.keys((spec.schema as { properties?: object }).properties ?? {})
-      const values: Record<string, unknown> = {}
-      for (const p of props) if (p in vars) values[p] = vars[p]
-      const problem = check(spec.schema, values)
-      result = problem
-        ? { status: 'failed' as const, msg: `role '${role.name}': argument ${problem.path.length ? `'${problem.path.join('.')}' ` : ''}${problem.message.replace(/^'[^']*' /, '')} (spec: ${formatPos(spec.pos)}, role used at ${formatPos(role.pos)})`, data: {}, durationMs: Date.now() - started }
-        : { status: 'ok' as const, msg: 'The arg spec validation passed', data: {}, durationMs: Date.now() - started }
-    } catch (e) {
-      result = { status: 'failed' as const, msg: `role '${role.name}': ${(e as Error).message}`, data: {}, durationMs: Date.now() - started }
-    }
-    recordResult(pc, task, h, result)
-    pc.emit({ kind: 'task-result', host: h, task: `${role.name} : validate arguments`, pos: spec.pos, result })
-  })
-}

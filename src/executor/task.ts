@@ -1,7 +1,7 @@
 // One task on one host: when, loop, args, retries/until, changed_when/failed_when, register,
 // notify. Whatever happens comes back as a TaskResult; only bugs throw.
 import { UnreachableError } from '../connection/connection.js'
-import { formatPos, isTsplayError, type SourcePos } from '../errors.js'
+import { formatPos, isTsplayError, TemplateError, type SourcePos } from '../errors.js'
 import { getModule } from '../modules/index.js'
 import type { Task, Vars } from '../playbook/types.js'
 import { check } from '../schema/validate.js'
@@ -9,7 +9,7 @@ import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
 import { runModule } from './apply.js'
 import { signalFor, type PlayContext, type Scope } from './context.js'
-import { varsFor } from './hostvars.js'
+import { OMIT, varsFor } from './hostvars.js'
 import { moduleContext, pick } from './module-context.js'
 import { registeredValue, type ItemResult, type TaskResult } from './result.js'
 
@@ -29,6 +29,14 @@ export function errorResult(e: unknown, started: number, pos: SourcePos): TaskRe
   throw e
 }
 
+function whenWithoutItem(task: Task, vars: Vars): boolean {
+  try {
+    return evalCondition(task.when, vars)
+  } catch {
+    return true
+  }
+}
+
 export interface HostRun {
   result: TaskResult
   delegatedTo?: string
@@ -44,7 +52,15 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, s
       if (!evalCondition(task.when, vars)) return { result: { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: Date.now() - started } }
       return await runOnce(pc, task, host, scope, vars, started)
     }
-    const items = renderValue(task.loop, vars, task.keyPos.loop ?? task.pos)
+    let items: unknown
+    try {
+      items = renderValue(task.loop, vars, task.keyPos.loop ?? task.pos)
+    } catch (e) {
+      // As Ansible does: a loop over something undefined is skipped when `when` is already false
+      // without the item (`when: x is defined` guarding `loop: "{{ x }}"`).
+      if (e instanceof TemplateError && !whenWithoutItem(task, vars)) return { result: { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: Date.now() - started } }
+      throw e
+    }
     if (!Array.isArray(items)) return { result: failedResult(`loop must be a list, got ${typeof items} (${formatPos(task.keyPos.loop ?? task.pos)})`, started) }
     return await runLoop(pc, task, host, scope, items, started, extra)
   } catch (e) {
@@ -96,7 +112,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
 async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
   const mod = getModule(task.module)
   if (!mod) return { result: failedResult(`module '${task.module}' is not available`, started) }
-  const args = renderValue(task.args, vars, task.keyPos[task.module] ?? task.pos) as Vars
+  const args = dropOmitted(renderValue(task.args, vars, task.keyPos[task.module] ?? task.pos)) as Vars
   const problem = check(mod.schema, args)
   if (problem) {
     const at = problem.path.length ? ` at '${problem.path.join('.')}'` : ''
@@ -122,6 +138,13 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
   }
   if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }
   return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
+}
+
+/** Remove arguments (and list items) whose value is `{{ omit }}`. */
+function dropOmitted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(dropOmitted)
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== OMIT).map(([k, x]) => [k, dropOmitted(x)]))
+  return v
 }
 
 function isIgnored(task: Task, scope: Scope, vars: Vars): boolean {

@@ -47,11 +47,21 @@ const hasTemplate = (v: unknown): boolean => {
  * A view of `merged` whose templated values render on first read against the view itself.
  * Getters keep it a plain object, which Handlebars' strict lookup and jexl both accept.
  */
-export function templatedView(merged: Vars, pos: SourcePos): Vars {
+/**
+ * Keys whose winning value is data a host sent back (registered results, facts): like Ansible's
+ * unsafe values they are never rendered, so a file or command output holding `{{ }}` stays text.
+ */
+export function rawKeys(merged: Vars, ...hostData: Vars[]): Set<string> {
+  const out = new Set<string>()
+  for (const layer of hostData) for (const [k, v] of Object.entries(layer)) if (Object.is(merged[k], v)) out.add(k)
+  return out
+}
+
+export function templatedView(merged: Vars, pos: SourcePos, raw: ReadonlySet<string> = new Set()): Vars {
   const view: Vars = {}
   const resolving = new Set<string>()
   for (const [key, value] of Object.entries(merged)) {
-    if (!hasTemplate(value)) {
+    if (raw.has(key) || !hasTemplate(value)) {
       view[key] = value
       continue
     }

@@ -1,6 +1,7 @@
 // Walks a task list for a set of hosts, linear style: each task runs on every active host
 // (bounded by forks) before the next. Blocks send their failed hosts to rescue, then always.
-import { dirname, isAbsolute, join } from 'node:path'
+import { basename, dirname, isAbsolute, join } from 'node:path'
+import { TsplayError } from '../errors.js'
 import { loadTasksFile } from '../playbook/load.js'
 import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
 import { evalCondition } from '../template/expressions.js'
@@ -12,6 +13,7 @@ import { recordResult } from './record.js'
 import { tagsAllow } from './tags.js'
 import { errorResult } from './task.js'
 import { runOnHosts } from './on-hosts.js'
+import { checkRoleArguments } from './role-args.js'
 
 export async function walk(pc: PlayContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope, extra: Vars[] = []): Promise<void> {
   for (const node of nodes) {
@@ -36,7 +38,7 @@ async function runTaskNode(pc: PlayContext, task: Task, hosts: string[], scope: 
 
 async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
   const inner = enterBlock(scope, block)
-  const inHosts: string[] = []
+  let inHosts: string[] = []
   for (const h of hosts) {
     try {
       if (evalCondition(block.when, varsFor(pc, h, scope, block.vars, block.pos, extra))) inHosts.push(h)
@@ -49,6 +51,12 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: S
     }
   }
   if (inHosts.length === 0) return
+  // import_role/include_role: the role's argument spec is checked where it is imported.
+  if (block.role && block.role !== scope.role && block.role.argumentSpec) {
+    await checkRoleArguments(pc, block.role, inHosts, inner)
+    inHosts = inHosts.filter((h) => pc.state.active(h))
+    if (inHosts.length === 0) return
+  }
   await walk(pc, block.block, inHosts, inner, extra)
   let after = inner
   if (halted(pc, inner) && !inner.cleanup && !pc.stop.play && (block.rescue.length > 0 || block.always.length > 0)) {
@@ -104,26 +112,61 @@ async function runMeta(pc: PlayContext, task: Task, hosts: string[], scope: Scop
 async function runInclude(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
   const groups = new Map<string, { hosts: string[]; extra: Vars[] }>()
   const perHost: Array<{ host: string; file: string; extra: Vars[] }> = []
+  // A bad file name, an undefined variable or a missing file fails that host here, not the run.
+  const fail = (h: string, e: unknown): void => {
+    const result = errorResult(e, Date.now(), task.pos)
+    recordResult(pc, task, h, result)
+    pc.emit({ kind: 'task-result', host: h, task: task.name ?? 'include_tasks', pos: task.pos, result })
+  }
   for (const h of hosts) {
-    const vars = varsFor(pc, h, scope, task.vars, task.pos, extra)
-    const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars, task.keyPos.loop ?? task.pos) as unknown[])
-    for (const item of Array.isArray(items) ? items : []) {
-      const itemVars: Vars[] = item === undefined ? [] : [{ [task.loopControl?.loopVar ?? 'item']: item }]
-      const v = itemVars.length ? varsFor(pc, h, scope, task.vars, task.pos, [...extra, ...itemVars]) : vars
-      if (!evalCondition(task.when, v)) continue
-      const rel = String(renderValue(task.args.file ?? task.args._raw_params ?? task.args._, v, task.pos))
-      const base = scope.role ? join(scope.role.dir, 'tasks') : dirname(task.pos.file)
-      const file = isAbsolute(rel) ? rel : join(base, rel)
-      const ex = [...extra, task.vars, ...itemVars]
-      if (item === undefined) {
-        const g = groups.get(file) ?? { hosts: [], extra: ex }
-        g.hosts.push(h)
-        groups.set(file, g)
-      } else perHost.push({ host: h, file, extra: ex })
+    try {
+      const vars = varsFor(pc, h, scope, task.vars, task.pos, extra)
+      const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars, task.keyPos.loop ?? task.pos) as unknown[])
+      for (const item of Array.isArray(items) ? items : []) {
+        const itemVars: Vars[] = item === undefined ? [] : [{ [task.loopControl?.loopVar ?? 'item']: item }]
+        const v = itemVars.length ? varsFor(pc, h, scope, task.vars, task.pos, [...extra, ...itemVars]) : vars
+        if (!evalCondition(task.when, v)) continue
+        const rel = String(renderValue(task.args.file ?? task.args._raw_params ?? task.args._, v, task.pos))
+        const base = scope.role ? join(scope.role.dir, 'tasks') : dirname(task.pos.file)
+        const file = isAbsolute(rel) ? rel : join(base, rel)
+        const ex = [...extra, task.vars, ...itemVars]
+        if (item === undefined) {
+          const g = groups.get(file) ?? { hosts: [], extra: ex }
+          g.hosts.push(h)
+          groups.set(file, g)
+        } else perHost.push({ host: h, file, extra: ex })
+      }
+    } catch (e) {
+      fail(h, e)
     }
   }
-  const load = (file: string) => loadTasksFile(file, { role: scope.role, when: [], tags: task.tags, from: task.pos })
-  for (const [file, g] of groups) await walk(pc, load(file), g.hosts, scope, g.extra)
-  for (const p of perHost) await walk(pc, load(p.file), [p.host], scope, p.extra)
+  const stack = includeStack.get(pc) ?? []
+  includeStack.set(pc, stack)
+  const run = async (file: string, on: string[], ex: Vars[]): Promise<void> => {
+    let nodes: TaskNode[]
+    try {
+      // Including itself is allowed (with a `when:` that ends it); endless nesting is not.
+      if (stack.length >= MAX_INCLUDE_DEPTH) {
+        const chain = [...stack.slice(-3), file].map((f) => basename(f)).join(' → ')
+        throw new TsplayError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (… ${chain})`, { pos: task.pos, hint: 'A tasks file includes itself without end: give the include a when: that becomes false.' })
+      }
+      nodes = loadTasksFile(file, { role: scope.role, when: [], tags: task.tags, from: task.pos })
+    } catch (e) {
+      for (const h of on) fail(h, e)
+      return
+    }
+    stack.push(file)
+    try {
+      await walk(pc, nodes, on, scope, ex)
+    } finally {
+      stack.pop()
+    }
+  }
+  for (const [file, g] of groups) await run(file, g.hosts, g.extra)
+  for (const p of perHost) await run(p.file, [p.host], p.extra)
 }
+
+const MAX_INCLUDE_DEPTH = 64
+/** The include_tasks files being walked, per play run, innermost last. */
+const includeStack = new WeakMap<PlayContext, string[]>()
 

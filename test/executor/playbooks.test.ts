@@ -18,6 +18,8 @@ interface Case {
   /** Second run's counts; default: same ok, 0 changed. */
   second?: Record<string, Counts> | false
   after?: (dir: string) => void
+  /** Look at the first run's events. */
+  events?: (run: Awaited<ReturnType<typeof runIn>>) => void
 }
 
 const play = (tasks: string, extra = '') => `- hosts: localhost\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
@@ -219,6 +221,52 @@ const cases: Case[] = [
     code: 2,
     first: { a: { failed: 1, ok: 0 }, b: { ok: 1, skipped: 1 } },
   },
+  {
+    name: "a handler notified as 'role : name' runs",
+    playbook: `- hosts: localhost\n  gather_facts: false\n  roles: [r]\n`,
+    files: {
+      'roles/r/tasks/main.yml': `- command: touch {{ dir }}/r\n  args: { creates: "{{ dir }}/r" }\n  notify: "r : H"\n`,
+      'roles/r/handlers/main.yml': `- name: H\n  shell: echo ran >> {{ dir }}/handler\n`,
+    },
+    first: { localhost: { changed: 2 } },
+    second: { localhost: { changed: 0 } },
+    after: (dir) => assert.equal(readFileSync(join(dir, 'handler'), 'utf8'), 'ran\n'),
+  },
+  {
+    name: '{{ omit }} leaves an argument out',
+    playbook: play(`    - copy:
+        content: "x"
+        dest: "{{ dir }}/omitted"
+        mode: "{{default wanted_mode omit}}"
+`),
+    first: { localhost: { changed: 1 } },
+  },
+  {
+    name: 'a loop over an undefined variable is skipped when `when` is false without it',
+    playbook: play(`    - debug: { msg: "{{ item }}" }
+      loop: "{{ not_defined_here }}"
+      when: not_defined_here is defined
+`),
+    first: { localhost: { skipped: 1, failed: 0 } },
+  },
+  {
+    name: 'task names are templated with the host vars',
+    playbook: play(`    - name: "say {{ word }}"\n      debug: { msg: hi }\n`, `  vars: { word: hello }\n`),
+    first: { localhost: { ok: 1 } },
+    events: (run) => assert.equal(run.results('say hello').length, 1),
+  },
+  {
+    name: "import_role checks the role's argument spec with the import's vars",
+    playbook: play(`    - import_role: { name: needs }\n      vars: { port: lots }\n`),
+    files: {
+      'roles/needs/meta/argument_specs.yml': `argument_specs:\n  main:\n    options:\n      port: { type: int, required: true }\n`,
+      'roles/needs/tasks/main.yml': `- command: touch {{ dir }}/ran\n`,
+    },
+    code: 2,
+    first: { localhost: { failed: 1 } },
+    second: false,
+    after: (dir) => assert.ok(!existsSync(join(dir, 'ran'))),
+  },
 ]
 
 function assertCounts(actual: Record<string, HostStats>, expected: Record<string, Counts>, label: string): void {
@@ -236,6 +284,7 @@ for (const c of cases) {
     assert.equal(first.code, c.code ?? 0, `exit code (failures: ${failures.join(' | ')})`)
     assertCounts(first.stats, c.first, 'first run')
     c.after?.(dir)
+    c.events?.(first)
     if (c.second === false) return
     const second = await runIn(dir, opts)
     const expected = c.second ?? Object.fromEntries(Object.entries(c.first).map(([h, s]) => [h, { changed: 0, failed: s.failed ?? 0 }]))
