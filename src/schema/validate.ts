@@ -3,7 +3,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 
 const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false, coerceTypes: false })
+// Role arguments convert like Ansible's argument specs: `-e port=1143` is the int 1143.
+const ajvCoerce = new Ajv({ allErrors: false, useDefaults: true, strict: false, coerceTypes: true })
 const cache = new WeakMap<object, ValidateFunction>()
+const coerceCache = new WeakMap<object, ValidateFunction>()
 
 export interface SchemaProblem {
   /** Path of keys/indexes into the validated value where the problem is. */
@@ -14,18 +17,20 @@ export interface SchemaProblem {
   unknownKey?: string
 }
 
-function compiled(schema: object): ValidateFunction {
-  let v = cache.get(schema)
+function compiled(schema: object, coerce: boolean): ValidateFunction {
+  const c = coerce ? coerceCache : cache
+  let v = c.get(schema)
   if (!v) {
-    v = ajv.compile(schema)
-    cache.set(schema, v)
+    v = (coerce ? ajvCoerce : ajv).compile(schema)
+    c.set(schema, v)
   }
   return v
 }
 
-/** Validate (and fill defaults into) `value`; returns the first problem or undefined. */
-export function check(schema: object, value: unknown): SchemaProblem | undefined {
-  const v = compiled(schema)
+/** Validate (and fill defaults into) `value`; returns the first problem or undefined.
+ * With `coerce`, strings like "1143" or "yes" become the declared type in place. */
+export function check(schema: object, value: unknown, opts: { coerce?: boolean } = {}): SchemaProblem | undefined {
+  const v = compiled(schema, opts.coerce ?? false)
   if (v(value)) return undefined
   const errors = v.errors ?? []
   // Prefer the most specific error: unknown keys and type errors over "must match oneOf".
