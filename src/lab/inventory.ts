@@ -52,6 +52,13 @@ export function groupVarsYaml(state: LabState): string {
       `mail_client_ip: ${q(ip('client'))}`,
       `mail_old_fqdn: ${q(fqdn('old'))}`,
       `mail_new_fqdn: ${q(fqdn('new'))}`,
+      // The migration's site settings for the lab: the hosts share the machine's own /etc/passwd
+      // as their lower layer, so only the lab's mail users (uid 2001-2003) count as mail users.
+      `mail_domains: [${q(MAIL_DOMAIN)}]`,
+      'mail_users_uid_min: 2000',
+      'mail_users_uid_max: 2999',
+      `mail_check_user: ${q(MAIL_USERS[0]!.name)}`,
+      `mail_check_password: ${q(MAIL_USERS[0]!.password)}`,
       'mail_users:',
       ...MAIL_USERS.flatMap((u) => [`  - name: ${q(u.name)}`, `    uid: ${u.uid}`, `    password: ${q(u.password)}`]),
     )

@@ -2,11 +2,12 @@
 import type { Module } from './module.js'
 import { coreModules } from './core/index.js'
 import { fileModules } from './files/index.js'
+import { mailModules } from './mail/index.js'
 import { netModules } from './net/index.js'
 import { systemModules } from './system/index.js'
 
 const all = new Map<string, Module<any, any>>()
-for (const m of [...coreModules, ...fileModules, ...systemModules, ...netModules]) all.set(m.name, m)
+for (const m of [...coreModules, ...fileModules, ...systemModules, ...netModules, ...mailModules]) all.set(m.name, m)
 
 /** Names the loader treats as task keywords handled by the executor, not modules. */
 export const EXECUTOR_ACTIONS = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'block'] as const

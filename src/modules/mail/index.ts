@@ -1,0 +1,8 @@
+// Mail-migration modules: timer, maildir_digest, postfix_queue, smtp_send.
+import type { Module } from '../module.js'
+import { maildirDigest } from './maildir_digest.js'
+import { postfixQueue } from './postfix_queue.js'
+import { smtpSend } from './smtp_send.js'
+import { timer } from './timer.js'
+
+export const mailModules: Module<any, any>[] = [timer, maildirDigest, postfixQueue, smtpSend]

@@ -1,0 +1,145 @@
+// synchronize: rsync a tree on one host, from/to the controller, or straight between two inventory
+// hosts (src_host), as ansible.posix.synchronize. changed comes from rsync's itemized changes.
+import type { Connection } from '../../connection/connection.js'
+import { TsplayError } from '../../errors.js'
+import { commandFailure } from '../../executor/apply.js'
+import { defineModule, type ModuleContext } from '../module.js'
+import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
+import { parseRsync } from './rsync-output.js'
+
+export interface SyncState {
+  /** Where rsync runs: the task host, the controller, or src_host (push between hosts). */
+  runOn: 'target' | 'controller' | 'src_host'
+  /** The side reached over ssh, when the copy crosses hosts. */
+  remote?: RemoteSide
+  /** Changed items of a --dry-run, gathered in check and diff mode. */
+  dryRun?: string[]
+}
+
+const flag = (description: string, dflt?: boolean) => ({ type: 'boolean', description, ...(dflt === undefined ? {} : { default: dflt }) })
+
+export const synchronize = defineModule<SyncArgs, SyncState>({
+  name: 'synchronize',
+  description: 'Copy a tree with rsync: on the target, controller↔target, or directly between two hosts (src_host).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['src', 'dest'],
+    properties: {
+      src: { type: 'string', minLength: 1, description: "Source path; a trailing '/' copies the folder's content, as with rsync." },
+      dest: { type: 'string', minLength: 1, description: 'Destination path.' },
+      src_host: { type: 'string', description: 'Inventory host that has src: the copy goes from it straight to the task host over ssh (not through the controller).' },
+      mode: { enum: ['push', 'pull'], default: 'push', description: 'Without src_host: push = controller → task host, pull = task host → controller. With src_host: where rsync runs, pull = on the task host, push = on src_host. A local task host copies in place either way.' },
+      archive: flag('rsync -a: recursive, links, perms, times, owner, group, devices.', true),
+      recursive: flag('Recurse; with archive, false turns it off.'),
+      links: flag('Copy symlinks as symlinks; with archive, false turns it off.'),
+      perms: flag('Preserve permissions; with archive, false turns it off.'),
+      times: flag('Preserve modification times; with archive, false turns it off.'),
+      owner: flag('Preserve the owner (root only); with archive, false turns it off.'),
+      group: flag('Preserve the group; with archive, false turns it off.'),
+      checksum: flag('Compare files by checksum, not size and time.', false),
+      compress: flag('Compress data on the wire (only when a side is remote).', true),
+      delete: flag('Delete files in dest that are not in src (--delete-after). Careful: mail delivered to dest meanwhile is deleted too.', false),
+      numeric_ids: flag('Keep uid/gid numbers instead of mapping user names (--numeric-ids).', false),
+      hard_links: flag('Preserve hard links (-H).', false),
+      acls: flag('Preserve ACLs (-A).', false),
+      xattrs: flag('Preserve extended attributes (-X).', false),
+      partial: flag('Keep partially transferred files, so a retry resumes.', false),
+      exclude: { type: 'array', items: { type: 'string' }, description: 'rsync exclude patterns.' },
+      rsync_opts: { type: 'array', items: { type: 'string' }, description: 'More rsync arguments, each passed as one word.' },
+      rsync_path: { type: 'string', description: "rsync on the remote side, e.g. 'sudo rsync'." },
+      rsync_timeout: { type: 'integer', minimum: 0, default: 0, description: 'rsync --timeout in seconds (0: none).' },
+      dest_port: { type: 'integer', minimum: 1, maximum: 65535, description: "ssh port of the remote side (default: its ansible_port)." },
+      ssh_command: { type: 'string', default: 'ssh -o BatchMode=yes', description: "Remote shell rsync uses (--rsh), e.g. 'ssh -i /root/.ssh/oneoff -o StrictHostKeyChecking=yes'." },
+    },
+  },
+  example: `- name: Copy the mail spool from the old host, straight to this one
+  synchronize:
+    src_host: old
+    mode: pull
+    src: /var/mail/
+    dest: /var/mail/
+    archive: true
+    hard_links: true
+    acls: true
+    xattrs: true
+    numeric_ids: true
+    ssh_command: ssh -i /root/.ssh/oneoff -o StrictHostKeyChecking=yes`,
+
+  async gather(args, ctx) {
+    const state = where(args, ctx)
+    // The dry run only reads, and is the exact prediction of what the real run would change.
+    if (ctx.check || ctx.diff) {
+      const cmd = rsyncCommand(args, state.remote, true)
+      const conn = await runner(state, args, ctx)
+      const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, signal: ctx.signal })
+      const failed = commandFailure({ cmd }, r)
+      if (failed !== undefined) throw new TsplayError(failed)
+      state.dryRun = parseRsync(r.stdout).changed
+    }
+    return state
+  },
+
+  plan(args, state) {
+    const cmd = rsyncCommand(args, state.remote, false)
+    const on = state.runOn === 'target' ? '' : state.runOn === 'controller' ? ' (on the controller)' : ` (on ${args.src_host})`
+    const from = state.remote?.side === 'src' ? `${state.remote.host}:${args.src}` : args.src
+    const to = state.remote?.side === 'dest' ? `${state.remote.host}:${args.dest}` : args.dest
+    if (state.dryRun !== undefined && state.dryRun.length === 0) return { changes: [], reason: `${to} is already in sync with ${from}`, data: { changed_items: [] } }
+    const diff = state.dryRun ? [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }] : undefined
+    return {
+      changes: [
+        {
+          kind: 'call',
+          describe: cmd + on,
+          run: async (ctx) => {
+            const conn = await runner(state, args, ctx)
+            const started = Date.now()
+            const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, onOutput: ctx.onOutput, signal: ctx.signal })
+            const elapsed = (Date.now() - started) / 1000
+            const failed = commandFailure({ cmd }, r)
+            if (failed !== undefined) return { changed: false, failed, data: { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr } }
+            // `changed` is the task's own verdict, so rsync's list goes in changed_items.
+            const { changed, ...counts } = parseRsync(r.stdout)
+            const data = { cmd, rc: r.rc, msg: changed.join('\n'), changed_items: changed, ...counts, elapsed }
+            return { changed: changed.length > 0, data }
+          },
+        },
+      ],
+      ...(diff ? { diff } : {}),
+      data: { cmd },
+    }
+  },
+})
+
+/** Decide where rsync runs and which side, if any, it reaches over ssh. */
+function where(args: SyncArgs, ctx: ModuleContext): SyncState {
+  if (args.src_host !== undefined) {
+    if (args.mode === 'pull') return { runOn: 'target', remote: remoteSide('src', args.src_host, ctx) }
+    return { runOn: 'src_host', remote: remoteSide('dest', ctx.host, ctx) }
+  }
+  // A local task host is the controller: both paths are on it.
+  if (ctx.conn.transport === 'local') return { runOn: 'target' }
+  return { runOn: 'controller', remote: remoteSide(args.mode === 'push' ? 'dest' : 'src', ctx.host, ctx) }
+}
+
+/** How the other host is reached over ssh: its inventory ansible_host/user/port. */
+function remoteSide(side: 'src' | 'dest', host: string, ctx: ModuleContext): RemoteSide {
+  const hostvars = (ctx.vars.hostvars ?? {}) as Record<string, Record<string, unknown> | undefined>
+  const v = hostvars[host] ?? (host === ctx.host ? ctx.vars : {})
+  const str = (x: unknown): string | undefined => (x === undefined || x === null || x === '' ? undefined : String(x))
+  const port = v.ansible_port ?? v.ansible_ssh_port
+  return {
+    side,
+    host,
+    address: str(v.ansible_host) ?? str(v.ansible_ssh_host) ?? host,
+    user: str(v.ansible_user) ?? str(v.ansible_ssh_user),
+    port: port === undefined ? undefined : Number(port),
+  }
+}
+
+async function runner(state: SyncState, args: SyncArgs, ctx: ModuleContext): Promise<Connection> {
+  if (state.runOn === 'controller') return ctx.controller
+  if (state.runOn === 'src_host') return ctx.connectionTo(args.src_host!)
+  return ctx.conn
+}

@@ -1,0 +1,162 @@
+// synchronize for real: dir → dir on the local connection (twice, check, diff, delete, hard links,
+// numeric ids, xattrs, excludes, hostile names), then host to host over a real sshd on 127.0.0.1.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { chown, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runModule } from '../../../src/executor/apply.js'
+import { LocalConnection } from '../../../src/connection/local.js'
+import { getModule } from '../../../src/modules/index.js'
+import type { ModuleContext } from '../../../src/modules/module.js'
+import { check } from '../../../src/schema/validate.js'
+import { localContext } from '../context.js'
+import { makeKey, readPub, startSshd, type Sshd } from '../../helpers/sshd.js'
+
+let root: string
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tsplay-sync-'))
+})
+after(() => rm(root, { recursive: true, force: true }))
+
+function run(args: Record<string, unknown>, over: Partial<ModuleContext> = {}) {
+  const mod = getModule('synchronize')!
+  const problem = check(mod.schema, args)
+  assert.equal(problem, undefined, problem?.message)
+  return runModule(mod, args, localContext(over))
+}
+
+/** A small mail spool: maildir files, a hard link, a uid with no passwd entry, an xattr. */
+async function spool(name: string): Promise<string> {
+  const src = join(root, name)
+  await mkdir(join(src, 'alice', 'Maildir', 'cur'), { recursive: true })
+  await writeFile(join(src, 'alice', 'Maildir', 'cur', '1700000000.M1.old:2,S'), 'Subject: hi\n\nbody\n')
+  await link(join(src, 'alice', 'Maildir', 'cur', '1700000000.M1.old:2,S'), join(src, 'alice', 'Maildir', 'cur', 'hardlinked'))
+  await writeFile(join(src, 'orphan-owned'), 'owned by 2345\n')
+  await chown(join(src, 'orphan-owned'), 2345, 2345)
+  await writeFile(join(src, 'tagged'), 'xattr\n')
+  execFileSync('setfattr', ['-n', 'user.x', '-v', 'migrated', join(src, 'tagged')])
+  await writeFile(join(src, 'scratch.tmp'), 'excluded\n')
+  return src
+}
+
+const full = (src: string, dest: string) => ({ src: src + '/', dest, hard_links: true, numeric_ids: true, xattrs: true, acls: true, exclude: ['*.tmp'] })
+
+test('a first sync copies everything with links, numeric owners and xattrs; the second changes nothing', async () => {
+  const src = await spool('s1')
+  const dest = join(root, 'd1')
+  const first = await run(full(src, dest))
+  assert.equal(first.status, 'changed', first.msg)
+  assert.ok((first.data.changed_items as string[]).includes('>f+++++++++ orphan-owned'))
+  assert.equal(first.data.files_transferred, 3)
+  assert.equal(typeof first.data.elapsed, 'number')
+  const a = statSync(join(dest, 'alice/Maildir/cur/1700000000.M1.old:2,S'))
+  assert.equal(a.ino, statSync(join(dest, 'alice/Maildir/cur/hardlinked')).ino, 'hard link kept')
+  const o = statSync(join(dest, 'orphan-owned'))
+  assert.deepEqual([o.uid, o.gid], [2345, 2345])
+  assert.match(execFileSync('getfattr', ['-n', 'user.x', '--only-values', join(dest, 'tagged')], { encoding: 'utf8' }), /^migrated$/)
+  assert.equal(existsSync(join(dest, 'scratch.tmp')), false, 'excluded')
+  const second = await run(full(src, dest))
+  assert.equal(second.status, 'ok')
+  assert.deepEqual(second.data.changed_items, [])
+})
+
+test('check mode itemizes with --dry-run, changes nothing, and predicts the real run exactly', async () => {
+  const src = await spool('s2')
+  const dest = join(root, 'd2')
+  await run(full(src, dest))
+  await writeFile(join(src, 'alice', 'Maildir', 'cur', '1700000001.M2.old:2,'), 'new mail\n')
+  await writeFile(join(src, 'tagged'), 'changed content\n')
+  const before = readdirSync(join(dest, 'alice/Maildir/cur')).sort()
+  const checked = await run(full(src, dest), { check: true, diff: true })
+  assert.equal(checked.status, 'changed')
+  assert.match(checked.planned![0]!, /^rsync '--out-format=tsplay-item %i %n' --stats --archive --numeric-ids --hard-links --acls --xattrs '--exclude=\*\.tmp' -- /)
+  assert.deepEqual(readdirSync(join(dest, 'alice/Maildir/cur')).sort(), before)
+  assert.equal(await readFile(join(dest, 'tagged'), 'utf8'), 'xattr\n')
+  const predicted = checked.diff![0]!.after.trim().split('\n')
+  const real = await run(full(src, dest))
+  assert.equal(real.status, 'changed')
+  assert.deepEqual(real.data.changed_items, predicted)
+  const inSync = await run(full(src, dest), { check: true })
+  assert.equal(inSync.status, 'ok')
+  assert.equal(inSync.msg, `${dest} is already in sync with ${src}/`)
+})
+
+test('delete removes files that left the source and lists them; without it they stay', async () => {
+  const src = await spool('s3')
+  const dest = join(root, 'd3')
+  await run(full(src, dest))
+  await writeFile(join(dest, 'delivered-on-new-host'), 'mail that arrived at dest\n')
+  assert.equal((await run(full(src, dest))).status, 'ok', 'extra files in dest are left alone by default')
+  const del = await run({ ...full(src, dest), delete: true })
+  assert.equal(del.status, 'changed')
+  assert.deepEqual(del.data.deleted, ['delivered-on-new-host'])
+  assert.equal(existsSync(join(dest, 'delivered-on-new-host')), false)
+  assert.equal((await run({ ...full(src, dest), delete: true })).status, 'ok')
+})
+
+test('hostile names and options are one argument each: nothing runs, the copy is right', async () => {
+  // Names cannot hold '/', so the payloads touch a relative name: in the cwd if they ever ran.
+  const touch = '$(touch tsplay-sync-sentinel)'
+  const src = join(root, `src ${touch} \`touch tsplay-sync-sentinel\`; 'q' "d"`)
+  await mkdir(src, { recursive: true })
+  const name = `-rf ${touch}\n\`touch tsplay-sync-sentinel\``
+  await writeFile(join(src, name), 'x\n')
+  const dest = join(root, `dest; touch tsplay-sync-sentinel`)
+  const args = { src: src + '/', dest, rsync_opts: [`--log-file=${join(root, `rsync log; ${touch}`)}`], exclude: [touch] }
+  assert.equal((await run(args)).status, 'changed')
+  assert.equal((await run(args)).status, 'ok')
+  assert.deepEqual(readdirSync(dest), [name])
+  assert.ok(existsSync(join(root, `rsync log; ${touch}`)))
+  assert.equal(existsSync('tsplay-sync-sentinel'), false)
+  assert.equal(existsSync(join(root, 'tsplay-sync-sentinel')), false)
+})
+
+test('a failing rsync fails the task with the command and its stderr', async () => {
+  const r = await run({ src: join(root, 'no-such-dir') + '/', dest: join(root, 'dx') })
+  assert.equal(r.status, 'failed')
+  assert.match(r.msg ?? '', /^Command failed with exit code 23: rsync .*\nrsync: \[sender\] change_dir .*No such file or directory/)
+  const checked = await run({ src: join(root, 'no-such-dir') + '/', dest: join(root, 'dx') }, { check: true })
+  assert.equal(checked.status, 'failed')
+})
+
+test('host to host over ssh: pull runs on the destination, push on the source, both idempotent', async (t) => {
+  let sshd: Sshd
+  try {
+    sshd = await startSshd()
+  } catch (e) {
+    t.skip(`no sshd: ${(e as Error).message}`)
+    return
+  }
+  try {
+    const key = makeKey(sshd.dir, 'oneoff')
+    sshd.authorize('root', readPub(key))
+    const kh = join(sshd.dir, 'known_hosts')
+    await writeFile(kh, sshd.knownHostsLine + '\n')
+    const hostvars = {
+      old: { ansible_host: '127.0.0.1', ansible_user: 'root', ansible_port: sshd.port },
+      new: { ansible_host: '127.0.0.1', ansible_user: 'root', ansible_port: sshd.port },
+    }
+    const local = new LocalConnection('new')
+    const over = { host: 'new', conn: local, vars: { hostvars }, connectionTo: async () => new LocalConnection('old') }
+    const ssh_command = `ssh -i ${key} -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes -o BatchMode=yes`
+    const src = await spool('s-ssh')
+    for (const mode of ['pull', 'push']) {
+      const dest = join(root, `d-ssh-${mode} with space`)
+      const args = { ...full(src, dest), src_host: 'old', mode, ssh_command }
+      const checked = await run(args, { ...over, check: true })
+      assert.equal(checked.status, 'changed', checked.msg)
+      assert.match(checked.planned![0]!, mode === 'pull' ? /-- root@127\.0\.0\.1:.*s-ssh\/ '.*d-ssh-pull with space'$/ : /-- .*s-ssh\/ 'root@127\.0\.0\.1:.*d-ssh-push with space' \(on old\)$/)
+      assert.equal(existsSync(dest), false)
+      const first = await run(args, over)
+      assert.equal(first.status, 'changed', first.msg)
+      assert.deepEqual([statSync(join(dest, 'orphan-owned')).uid, statSync(join(dest, 'orphan-owned')).gid], [2345, 2345])
+      assert.equal((await run(args, over)).status, 'ok')
+    }
+    assert.ok(sshd.acceptedCount() >= 6)
+  } finally {
+    await sshd.stop()
+  }
+})
