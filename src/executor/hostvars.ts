@@ -71,6 +71,7 @@ export function magicVars(pc: PlayContext, host: string, role: Role | undefined,
 export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: Vars, pos: SourcePos, extra: Vars[] = []): Vars {
   const h = pc.state.host(host)
   const role = scope.role
+  const magic = magicVars(pc, host, role, pos)
   const merged = mergeVars({
     roleDefaults: role?.defaults,
     inventory: resolveHost(pc.inventory, host)?.vars ?? {},
@@ -80,7 +81,8 @@ export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: V
     scoped: [...scope.scoped, taskVars, ...extra],
     registered: h.registered,
     extra: pc.opts.extraVars,
-    magic: magicVars(pc, host, role, pos),
+    magic,
   })
-  return templatedView(merged, pos, rawKeys(merged, h.facts, h.registered))
+  // Magic values (ansible_failed_result...) are data too: never rendered again.
+  return templatedView(merged, pos, rawKeys(merged, h.facts, h.registered, magic))
 }

@@ -29,9 +29,11 @@ export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], s
   const noLog = task.noLog ?? scope.inherit.noLog ?? pc.play.noLog ?? false
   const runOnce = task.runOnce ?? false
   const targets = runOnce ? hosts.slice(0, 1) : hosts
+  const ignoreUnreachable = task.ignoreUnreachable ?? scope.inherit.ignoreUnreachable ?? false
   const report = (host: string, run: HostRun) => {
-    recordResult(pc, task, host, run.result)
-    pc.emit({ kind: 'task-result', host, task: name, pos: task.pos, result: run.result, delegatedTo: run.delegatedTo, noLog })
+    const result = ignoreUnreachable && run.result.status === 'unreachable' ? { ...run.result, ignored: true } : run.result
+    recordResult(pc, task, host, result, { ignoreUnreachable })
+    pc.emit({ kind: 'task-result', host, task: name, pos: task.pos, result, delegatedTo: run.delegatedTo, noLog })
   }
   // Each host's result is reported as soon as it is in, so live progress is live.
   const runs = await mapLimit(targets, pc.opts.forks, async (h) => {

@@ -27,7 +27,9 @@ export interface PlayEnv {
 }
 
 export function playHosts(play: Play, env: Pick<PlayEnv, 'inventory' | 'opts' | 'emit' | 'limit'>): string[] {
-  const pattern = String(renderValue(play.hosts, { ...env.opts.extraVars }, play.keyPos.hosts ?? play.pos))
+  // Before any host is chosen only host-independent vars exist: the `all` group's, the play's, extra vars.
+  const known = { ...env.inventory.groups.get('all')?.vars, ...play.vars, ...Object.assign({}, ...play.varsFiles.map((f) => f.vars)), ...env.opts.extraVars }
+  const pattern = String(renderValue(play.hosts, known, play.keyPos.hosts ?? play.pos))
   const sel = selectHosts(env.inventory, pattern, play.keyPos.hosts ?? play.pos)
   for (const u of sel.unmatched) env.emit({ kind: 'warning', message: `Could not match supplied host pattern, ignoring: ${u}`, pos: play.keyPos.hosts ?? play.pos })
   return applyLimit(env.inventory, sel.hosts, env.limit)
@@ -56,6 +58,8 @@ export async function runPlay(play: Play, env: PlayEnv): Promise<void> {
   const hosts = playHosts(play, env)
   env.emit({ kind: 'play-start', name: play.name, hosts, pos: play.pos })
   if (hosts.length === 0) return
+  // meta: end_host ends a host for the play it is in, not for the plays after it.
+  for (const h of hosts) env.state.host(h).ended = false
   for (const batch of batches(hosts, play.serial)) {
     const pc: PlayContext = { ...env, play, batch, playHosts: hosts, stop: { play: false } }
     await runBatch(pc)

@@ -3,7 +3,8 @@ import type { Task } from '../playbook/types.js'
 import type { PlayContext } from './context.js'
 import { registeredValue, type TaskResult } from './result.js'
 
-export function recordResult(pc: PlayContext, task: Task, host: string, result: TaskResult): void {
+/** `ignoreUnreachable`: the task's ignore_unreachable: the host is not dropped, the result counts as ignored. */
+export function recordResult(pc: PlayContext, task: Task, host: string, result: TaskResult, opts: { ignoreUnreachable?: boolean } = {}): void {
   const h = pc.state.host(host)
   const s = h.stats
   switch (result.status) {
@@ -18,6 +19,10 @@ export function recordResult(pc: PlayContext, task: Task, host: string, result: 
       s.skipped++
       break
     case 'unreachable':
+      if (opts.ignoreUnreachable) {
+        s.ignored++
+        break
+      }
       s.unreachable++
       h.unreachable = true
       break

@@ -121,7 +121,8 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
   const noLog = pick(task, scope, 'noLog') ?? pc.play.noLog ?? false
   const onOutput = pc.opts.verbose >= 2 && !noLog ? (stream: 'stdout' | 'stderr', chunk: string) => pc.emit({ kind: 'output', host, task: task.name ?? task.module, stream, chunk }) : undefined
   const { ctx, delegatedTo } = await moduleContext(pc, host, task, scope, vars, onOutput)
-  const attempts = task.until ? (task.retries ?? 3) + 1 : 1
+  const attempts = task.until ? numberKeyword(task, 'retries', vars, 3) + 1 : 1
+  const delay = numberKeyword(task, 'delay', vars, 5)
   let result: TaskResult = failedResult('not run', started)
   for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await runModule(mod, structuredClone(args), ctx)
@@ -134,7 +135,7 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
       break
     }
     if (signalFor(pc, scope).aborted) break
-    await sleep((task.delay ?? 5) * 1000)
+    await sleep(delay * 1000)
   }
   if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }
   return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
@@ -145,6 +146,15 @@ function dropOmitted(v: unknown): unknown {
   if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(dropOmitted)
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== OMIT).map(([k, x]) => [k, dropOmitted(x)]))
   return v
+}
+
+/** retries/delay: a number, or a template that must render to one. */
+function numberKeyword(task: Task, key: 'retries' | 'delay', vars: Vars, fallback: number): number {
+  const raw = task[key]
+  if (raw === undefined) return fallback
+  const n = Number(typeof raw === 'string' ? renderValue(raw, vars, task.keyPos[key] ?? task.pos) : raw)
+  if (!Number.isFinite(n) || n < 0) throw new TemplateError(`'${key}' must be a number of at least 0, got '${String(raw)}'`, { pos: task.keyPos[key] ?? task.pos })
+  return n
 }
 
 function isIgnored(task: Task, scope: Scope, vars: Vars): boolean {

@@ -44,10 +44,6 @@ const hasTemplate = (v: unknown): boolean => {
 }
 
 /**
- * A view of `merged` whose templated values render on first read against the view itself.
- * Getters keep it a plain object, which Handlebars' strict lookup and jexl both accept.
- */
-/**
  * Keys whose winning value is data a host sent back (registered results, facts): like Ansible's
  * unsafe values they are never rendered, so a file or command output holding `{{ }}` stays text.
  */
@@ -57,6 +53,10 @@ export function rawKeys(merged: Vars, ...hostData: Vars[]): Set<string> {
   return out
 }
 
+/**
+ * A view of `merged` whose templated values render on first read against the view itself.
+ * Getters keep it a plain object, which Handlebars' strict lookup and jexl both accept.
+ */
 export function templatedView(merged: Vars, pos: SourcePos, raw: ReadonlySet<string> = new Set()): Vars {
   const view: Vars = {}
   const resolving = new Set<string>()

@@ -36,7 +36,13 @@ async function runTaskNode(pc: PlayContext, task: Task, hosts: string[], scope: 
   await runOnHosts(pc, task, hosts, scope, extra)
 }
 
+function selectsAny(pc: PlayContext, b: Block): boolean {
+  return [...b.block, ...b.rescue, ...b.always].some((n) => (n.kind === 'block' ? selectsAny(pc, n) : tagsAllow(n.tags, pc.opts.tags)))
+}
+
 async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
+  // A block none of whose tasks the tags select is not entered: its `when` is not even read.
+  if (!selectsAny(pc, block)) return
   const inner = enterBlock(scope, block)
   let inHosts: string[] = []
   for (const h of hosts) {
@@ -71,19 +77,30 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: S
     }
   }
   const failed = inHosts.filter((h) => pc.state.hosts.get(h)?.failed)
+  // Hosts lost inside the block still get rescue/always (unlike Ansible): a rollback delegated to
+  // another host must run when the host it protects vanished. They stay unreachable afterwards.
+  const lost = inHosts.filter((h) => pc.state.hosts.get(h)?.unreachable)
+  const setLost = (v: boolean) => lost.forEach((h) => (pc.state.host(h).unreachable = v))
+  const cleanupHosts = [...failed, ...lost]
   let stillFailed = failed
-  if (block.rescue.length > 0 && failed.length > 0) {
+  if (block.rescue.length > 0 && cleanupHosts.length > 0) {
     for (const h of failed) pc.state.host(h).failed = false
     // A rescued host's earlier failure no longer counts against it, as in Ansible's recap.
     for (const h of failed) pc.state.host(h).stats.failed--
-    await walk(pc, block.rescue, failed, after, extra)
+    setLost(false)
+    // Tasks that touch a lost host fail fast; they must not stop the rest of its rescue.
+    const rescueScope = lost.length ? { ...after, inherit: { ...after.inherit, ignoreUnreachable: true } } : after
+    await walk(pc, block.rescue, cleanupHosts, rescueScope, extra)
+    setLost(true)
     for (const h of failed) if (!pc.state.host(h).failed && !pc.state.host(h).unreachable) pc.state.host(h).stats.rescued++
     stillFailed = failed.filter((h) => pc.state.host(h).failed)
   }
   if (block.always.length > 0) {
-    const alwaysHosts = inHosts.filter((h) => !pc.state.host(h).unreachable && !pc.state.host(h).ended)
+    const alwaysHosts = inHosts.filter((h) => (lost.includes(h) || !pc.state.host(h).unreachable) && !pc.state.host(h).ended)
     for (const h of stillFailed) pc.state.host(h).failed = false
-    await walk(pc, block.always, alwaysHosts, after, extra)
+    setLost(false)
+    await walk(pc, block.always, alwaysHosts, lost.length ? { ...after, inherit: { ...after.inherit, ignoreUnreachable: true } } : after, extra)
+    setLost(true)
     for (const h of stillFailed) pc.state.host(h).failed = true
   }
 }

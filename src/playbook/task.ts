@@ -58,8 +58,8 @@ export function parseTask(src: SourceFile, path: Path, value: Record<string, unk
   if (value.changed_when !== undefined) task.changedWhen = toConditions(src, path, 'changed_when', value.changed_when)
   if (value.failed_when !== undefined) task.failedWhen = toConditions(src, path, 'failed_when', value.failed_when)
   if (value.until !== undefined) task.until = toConditions(src, path, 'until', value.until)[0]
-  if (value.retries !== undefined) task.retries = value.retries as number
-  if (value.delay !== undefined) task.delay = value.delay as number
+  if (value.retries !== undefined) task.retries = value.retries as number | string
+  if (value.delay !== undefined) task.delay = value.delay as number | string
   if (value.timeout !== undefined) task.timeout = value.timeout as number
   if (task.notify.length) {
     const list = Array.isArray(value.notify)

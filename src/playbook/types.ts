@@ -105,8 +105,9 @@ export interface Task extends TaskCommon {
   changedWhen?: Condition[]
   failedWhen?: Condition[]
   until?: Condition
-  retries?: number
-  delay?: number
+  /** A number, or a template rendered per host when the task runs. */
+  retries?: number | string
+  delay?: number | string
   /** Seconds any one command of the task may run before it is killed (Ansible's `timeout`). */
   timeout?: number
 }

@@ -267,6 +267,38 @@ const cases: Case[] = [
     second: false,
     after: (dir) => assert.ok(!existsSync(join(dir, 'ran'))),
   },
+  {
+    name: 'meta end_host ends the host for its play only',
+    playbook: `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - meta: end_host\n    - fail: { msg: not reached }\n- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: { msg: next play }\n`,
+    first: { localhost: { ok: 1, failed: 0 } },
+  },
+  {
+    name: "a block that the tags leave out is not entered, so its `when` is not read",
+    playbook: play(`    - block:\n        - debug: { msg: x }\n      when: undefined_thing.rc == 0\n      tags: [other]\n    - debug: { msg: y }\n      tags: [this]\n`),
+    opts: { tags: { only: ['this'], skip: [] } },
+    first: { localhost: { ok: 1, failed: 0 } },
+  },
+  {
+    name: 'retries and delay may be templates',
+    playbook: play(`    - shell: echo x >> {{ dir }}/t; wc -l < {{ dir }}/t\n      register: n\n      until: n.stdout | int >= 2\n      retries: "{{ tries }}"\n      delay: "{{ pause }}"\n      changed_when: false\n`, `  vars: { tries: 3, pause: 0 }\n`),
+    first: { localhost: { ok: 1 } },
+    second: false,
+  },
+  {
+    name: 'a failure message holding {{ }} reaches rescue as text, not as a template',
+    playbook: play(`    - block:\n        - fail: { msg: "literal {{ '{{' }} braces" }\n      rescue:\n        - copy: { content: "{{ ansible_failed_result.msg }}", dest: "{{ dir }}/msg" }\n`),
+    first: { localhost: { rescued: 1, failed: 0 } },
+    second: false,
+  },
+  {
+    name: 'a host lost inside a block still runs its rescue (a delegated rollback)',
+    inventory: `all:\n  hosts:\n    gone: { tsplay_host: 127.0.0.1, tsplay_port: 1, tsplay_connect_timeout: 2 }\n`,
+    playbook: `- hosts: gone\n  gather_facts: false\n  tasks:\n    - block:\n        - command: /bin/true\n      rescue:\n        - command: /bin/true\n        - shell: touch {{ dir }}/rolled-back\n          delegate_to: localhost\n`,
+    code: 3,
+    first: { gone: { unreachable: 1 } },
+    second: false,
+    after: (dir) => assert.ok(existsSync(join(dir, 'rolled-back'))),
+  },
 ]
 
 function assertCounts(actual: Record<string, HostStats>, expected: Record<string, Counts>, label: string): void {
