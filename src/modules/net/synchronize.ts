@@ -3,6 +3,7 @@
 import type { Connection } from '../../connection/connection.js'
 import { TsplayError } from '../../errors.js'
 import { commandFailure } from '../../executor/apply.js'
+import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
 import { parseRsync } from './rsync-output.js'
@@ -123,19 +124,13 @@ function where(args: SyncArgs, ctx: ModuleContext): SyncState {
   return { runOn: 'controller', remote: remoteSide(args.mode === 'push' ? 'dest' : 'src', ctx.host, ctx) }
 }
 
-/** How the other host is reached over ssh: its inventory ansible_host/user/port. */
+/** How the other host is reached over ssh: its inventory connection vars (tsplay_* or the
+ * Ansible names), read the same way the connection itself reads them. */
 function remoteSide(side: 'src' | 'dest', host: string, ctx: ModuleContext): RemoteSide {
   const hostvars = (ctx.vars.hostvars ?? {}) as Record<string, Record<string, unknown> | undefined>
   const v = hostvars[host] ?? (host === ctx.host ? ctx.vars : {})
-  const str = (x: unknown): string | undefined => (x === undefined || x === null || x === '' ? undefined : String(x))
-  const port = v.ansible_port ?? v.ansible_ssh_port
-  return {
-    side,
-    host,
-    address: str(v.ansible_host) ?? str(v.ansible_ssh_host) ?? host,
-    user: str(v.ansible_user) ?? str(v.ansible_ssh_user),
-    port: port === undefined ? undefined : Number(port),
-  }
+  const spec = connectionSpec(host, v)
+  return { side, host, address: spec.address ?? host, user: spec.user, port: spec.port }
 }
 
 async function runner(state: SyncState, args: SyncArgs, ctx: ModuleContext): Promise<Connection> {

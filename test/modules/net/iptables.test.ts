@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runModule } from '../../../src/executor/apply.js'
@@ -133,6 +133,7 @@ test('hostile comments stay one argument: nothing runs and the rule is idempoten
     assert.doesNotMatch(gone.diff![0]!.after, /5353/, 'the diff found the rule by its comment')
   }
   assert.equal(existsSync(sentinel), false)
+  await rm(dir, { recursive: true, force: true })
 })
 
 test('values that could become options or new lines are refused by the schema', () => {
