@@ -1,7 +1,7 @@
 // Shared by the lab tests: when they can run, where their lab lives, and what "nothing left" means.
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
-import { BRIDGE_NETNS, CONTROLLER_VETH } from '../../src/lab/config.js'
+import { BRIDGE_NETNS, CONTROLLER_VETH, HOST_NETNS_PREFIX } from '../../src/lab/config.js'
 
 export const TEST_STATE_DIR = '/tmp/tsplay-lab-test'
 export const TEST_INVENTORY_DIR = '/tmp/tsplay-lab-test-inv'
@@ -18,13 +18,14 @@ export function skipReason(): string | undefined {
   return undefined
 }
 
-/** Everything a lab could leave behind that is still there; [] when clean. */
+/** Everything this lab (its TSPLAY_LAB_ID) could leave behind that is still there; [] when clean.
+ * Other labs on the machine (other ids) are not ours to judge. */
 export function leftovers(stateDir: string, pids: readonly number[]): string[] {
   const out: string[] = []
   const ns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
   for (const line of ns.split('\n')) {
     const name = line.split(' ')[0] ?? ''
-    if (name.startsWith('lab-') || name.startsWith('tsplay')) out.push(`netns ${name}`)
+    if (name.startsWith(HOST_NETNS_PREFIX) || name === BRIDGE_NETNS) out.push(`netns ${name}`)
   }
   try {
     execFileSync('ip', ['link', 'show', 'dev', CONTROLLER_VETH], { stdio: 'ignore' })
