@@ -8,9 +8,9 @@ import { TSPLAY_VERSION } from './version.js'
 const collect = (v: string, prev: string[]) => [...prev, v]
 const commaList = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)]
 const increase = (_: string, prev: number) => prev + 1
-const positiveInt = (v: string) => {
+const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) throw new OptionsError(`--forks must be a whole number of at least 1, got '${v}'`)
+  if (!Number.isInteger(n) || n < 1) throw new OptionsError(`${flag} must be a whole number of at least 1, got '${v}'`, { hint: `Write it as ${flag} 5.` })
   return n
 }
 
@@ -26,7 +26,7 @@ function program(setCode: (c: number) => void): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma list, repeatable)', commaList, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma list, repeatable)', commaList, [])
     .option('-e, --extra-vars <vars>', 'key=value, @file.yml or JSON; highest precedence (repeatable)', collect, [])
-    .option('-f, --forks <n>', 'hosts worked on at once', positiveInt, 5)
+    .option('-f, --forks <n>', 'hosts worked on at once', positiveInt('--forks'), 5)
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
     .option('--list-tasks', 'list the tasks that would run', false)
     .option('--list-hosts', 'list the hosts each play would run on', false)
@@ -67,7 +67,7 @@ function program(setCode: (c: number) => void): Command {
     .description('real test hosts on this machine: up, down, status, exec')
     .argument('<action>', 'up | down | status | exec')
     .argument('[args...]', 'for exec: HOST -- COMMAND...')
-    .option('--hosts <n>', 'with up: that many extra plain sshd hosts (h1..hN)', positiveInt)
+    .option('--hosts <n>', 'with up: that many extra plain sshd hosts (h1..hN)', positiveInt('--hosts'))
     .option('--mail', 'with up: the mail hosts old, new and client', false)
     .action(async (action: string, args: string[], o: { hosts?: number; mail: boolean }) => {
       const { labCommand } = await import('./cli/lab-command.js')

@@ -6,7 +6,13 @@ const RANGE = /^(.*?)\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?\](.*)$/i
 /** Every name a host key stands for, in order; a key without a range stands for itself. */
 export function expandHostRange(key: string, pos?: SourcePos): string[] {
   const m = RANGE.exec(key)
-  if (!m) return [key]
+  if (!m) {
+    // `mx[01:]`, `mx[a:3x]`: meant as a range but not one (an IPv6 literal `[::1]` starts with '[').
+    if (/^[^[]+\[[^\]]*:[^\]]*\]/.test(key)) {
+      throw new ParseError(`host range '${key}' is not a valid range`, { pos, hint: 'A range is [start:end] or [start:end:step] with numbers (leading zeros keep the width) or single letters, as in mx[01:03].' })
+    }
+    return [key]
+  }
   const [, head = '', from = '', to = '', stepText, tail = ''] = m
   const step = stepText === undefined ? 1 : Number(stepText)
   const bad = (why: string): never => {

@@ -1,7 +1,7 @@
 // `when:`, `changed_when:`, `failed_when:` and `until:` expressions in Ansible's Jinja syntax.
 // The only jexl import: jexl parses (no code generation), expr-eval.ts walks the tree.
 import jexlModule from 'jexl'
-import { TemplateError, type SourcePos } from '../errors.js'
+import { ParseError, TemplateError, type SourcePos } from '../errors.js'
 import type { Condition, Vars } from '../playbook/types.js'
 import { TemplateFault, UndefinedVariable } from './failures.js'
 import { evalNode, type Node } from './expr-eval.js'
@@ -76,6 +76,13 @@ function syntaxFault(expr: string, e: unknown): TemplateFault {
     hint = "Compare with '==' (a single '=' assigns); keyword arguments are not supported, pass them in order."
   } else if (/\bif\b.*\belse\b/.test(expr)) hint = 'Inline if is written `cond ? a : b`.'
   return new TemplateFault(`cannot parse expression '${expr}': ${detail}`, hint)
+}
+
+/** Load-time check of a condition's syntax, so a typo stops the run before any host is touched. */
+export function checkExpression(expr: string, pos: SourcePos): void {
+  if (expr.includes('{{')) return
+  const parsed = parse(expr)
+  if ('fault' in parsed && !/^empty expression/.test(parsed.fault.message)) throw new ParseError(parsed.fault.message, { pos, hint: parsed.fault.hint })
 }
 
 /** Evaluate one expression; errors point at pos. */

@@ -12,7 +12,7 @@ const CASES: Array<[string, string, string]> = [
   ['tabs.yml', 'tabs.yml:3:1', 'Tabs are not allowed as indentation'],
   ['bad-indent.yml', 'bad-indent.yml:5:1', 'YAML syntax error'],
   ['duplicate-key.yml', 'duplicate-key.yml:5:7', 'Map keys must be unique'],
-  ['unclosed-quote.yml', 'unclosed-quote.yml:5:1', 'Missing closing "quote'],
+  ['unclosed-quote.yml', 'unclosed-quote.yml:4:14', 'Missing closing "quote'],
   ['empty-playbook.yml', 'empty-playbook.yml:1:1', 'the playbook is empty'],
   ['not-a-list.yml', 'not-a-list.yml:1:1', 'a playbook must be a list of plays'],
   ['play-not-mapping.yml', 'play-not-mapping.yml:3:3', 'a play must be a mapping'],
