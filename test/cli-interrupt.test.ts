@@ -11,14 +11,22 @@ import { writeTree } from './helpers/run-playbook.js'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const cli = join(root, 'dist', 'src', 'cli.js')
 
+/** Send `signal` `afterMs` after the first TASK line shows (so the run, not start-up, gets it). */
 function runUntilSignal(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, CI: 'true', NO_COLOR: '1', TSPLAY_GRACE_SECONDS: '1' } })
     let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    setTimeout(() => child.kill(signal), afterMs)
+    let armed = false
+    const watch = (d: Buffer) => {
+      out += d
+      if (!armed && out.includes('TASK [')) {
+        armed = true
+        setTimeout(() => child.kill(signal), afterMs)
+      }
+    }
+    child.stdout.on('data', watch)
+    child.stderr.on('data', watch)
     child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }))
   })
 }
@@ -38,7 +46,7 @@ test('SIGINT during a block stops new tasks, runs rescue and always, prints the 
     - shell: touch {{ dir }}/next-task
 `,
   })
-  const r = await runUntilSignal([join(dir, 'pb.yml'), '-e', `dir=${dir}`], 'SIGINT', 1500)
+  const r = await runUntilSignal([join(dir, 'pb.yml'), '-e', `dir=${dir}`], 'SIGINT', 1000)
   assert.equal(r.code, 99, r.out)
   assert.ok(r.ms < 15000, `took ${r.ms} ms`)
   assert.ok(existsSync(join(dir, 'rolled-back')), 'rescue ran')
@@ -50,7 +58,7 @@ test('SIGINT during a block stops new tasks, runs rescue and always, prints the 
 
 test('SIGTERM between tasks ends the run with 99 and starts nothing new', async () => {
   const dir = writeTree({ 'pb.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - shell: sleep 3\n    - shell: touch {{ dir }}/second\n` })
-  const r = await runUntilSignal([join(dir, 'pb.yml'), '-e', `dir=${dir}`], 'SIGTERM', 800)
+  const r = await runUntilSignal([join(dir, 'pb.yml'), '-e', `dir=${dir}`], 'SIGTERM', 500)
   assert.equal(r.code, 99, r.out)
   assert.ok(!existsSync(join(dir, 'second')))
   assert.match(r.out, /PLAY RECAP/)
