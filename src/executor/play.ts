@@ -10,6 +10,7 @@ import { flushHandlers } from './handlers.js'
 import type { ConnectionPool } from './pool.js'
 import type { RunState } from './state.js'
 import { walk } from './walk.js'
+import { mapLimit } from '../util/limit.js'
 import { checkRoleArguments } from './role-args.js'
 import { runOnHosts } from './on-hosts.js'
 
@@ -68,19 +69,27 @@ export async function runPlay(play: Play, env: PlayEnv): Promise<void> {
 }
 
 async function runBatch(pc: PlayContext): Promise<void> {
+  if (pc.play.gatherFacts) await gatherFacts(pc)
+  if (pc.play.strategy === 'free') {
+    // free: each host goes through the play at its own pace, forks hosts at a time.
+    await mapLimit(pc.batch, pc.opts.forks, (h) => runSections(pc, [h]))
+  } else await runSections(pc, pc.batch)
+}
+
+/** pre_tasks, roles + tasks, post_tasks, each followed by a handler flush, for these hosts. */
+async function runSections(pc: PlayContext, hosts: string[]): Promise<void> {
   const { play } = pc
-  if (play.gatherFacts) await gatherFacts(pc)
   const scope = rootScope()
-  await walk(pc, play.preTasks, pc.batch, scope)
-  await flushHandlers(pc, pc.batch)
+  await walk(pc, play.preTasks, hosts, scope)
+  await flushHandlers(pc, hosts)
   for (const role of play.roles) {
-    await checkRoleArguments(pc, role, pc.batch.filter((h) => pc.state.active(h)), { ...scope, role })
-    await walk(pc, role.tasks, pc.batch, { ...scope, role })
+    await checkRoleArguments(pc, role, hosts.filter((h) => pc.state.active(h)), { ...scope, role })
+    await walk(pc, role.tasks, hosts, { ...scope, role })
   }
-  await walk(pc, play.tasks, pc.batch, scope)
-  await flushHandlers(pc, pc.batch)
-  await walk(pc, play.postTasks, pc.batch, scope)
-  await flushHandlers(pc, pc.batch)
+  await walk(pc, play.tasks, hosts, scope)
+  await flushHandlers(pc, hosts)
+  await walk(pc, play.postTasks, hosts, scope)
+  await flushHandlers(pc, hosts)
 }
 
 function implicitTask(play: Play, name: string, module: string, args: Record<string, unknown>, role?: Role): Task {
