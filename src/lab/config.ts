@@ -4,12 +4,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** TSPLAY_LAB_ID (0-9) lets several labs run side by side (parallel test runs): each id gets its
+/** TSPLAY_LAB_ID (0-99) lets several labs run side by side (parallel test runs): each id gets its
  * own subnet, namespaces, state dir and inventory folder. 0 (the default) keeps the plain names. */
 const LAB_ID = (() => {
   const raw = process.env.TSPLAY_LAB_ID ?? '0'
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0 || n > 9) throw new Error(`TSPLAY_LAB_ID must be 0-9, got '${raw}'`)
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error(`TSPLAY_LAB_ID must be 0-99, got '${raw}'`)
   return n
 })()
 const SUFFIX = LAB_ID === 0 ? '' : String(LAB_ID)
