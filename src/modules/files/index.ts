@@ -10,3 +10,4 @@ import { stat } from './stat.js'
 import { template } from './template.js'
 
 export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch]
+import { archive } from './archive.js'; import { unarchive } from './unarchive.js'; fileModules.push(archive, unarchive) // imports hoist: registered without touching the list line

@@ -10,3 +10,4 @@ import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
 export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname]
+import { cron } from './cron.js'; systemModules.push(cron) // imports hoist: registered without touching the list line
