@@ -1,5 +1,7 @@
-// File modules: copy, template, file, lineinfile, blockinfile, stat, slurp, fetch.
+// File modules: copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive.
 import type { Module } from '../module.js'
+import { unarchive } from './unarchive.js'
+import { archive } from './archive.js'
 import { blockinfile } from './blockinfile.js'
 import { copy } from './copy.js'
 import { fetch } from './fetch.js'
@@ -9,5 +11,4 @@ import { slurp } from './slurp.js'
 import { stat } from './stat.js'
 import { template } from './template.js'
 
-export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch]
-import { archive } from './archive.js'; import { unarchive } from './unarchive.js'; fileModules.push(archive, unarchive) // imports hoist: registered without touching the list line
+export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive]

@@ -1,5 +1,6 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron.
 import type { Module } from '../module.js'
+import { cron } from './cron.js'
 import { apt } from './apt.js'
 import { debconf } from './debconf.js'
 import { group } from './group.js'
@@ -9,5 +10,4 @@ import { service } from './service.js'
 import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname]
-import { cron } from './cron.js'; systemModules.push(cron) // imports hoist: registered without touching the list line
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron]
