@@ -63,6 +63,16 @@ export function groupVarsYaml(state: LabState): string {
       ...MAIL_USERS.flatMap((u) => [`  - name: ${q(u.name)}`, `    uid: ${u.uid}`, `    password: ${q(u.password)}`]),
     )
   }
+  if (state.dns) {
+    // The lab's bind9 and the TSIG key that may update its zone (the dns phase, RFC 2136).
+    lines.push(
+      `mail_dns_server: ${q(state.dns.server)}`,
+      `mail_dns_zone: ${q(state.dns.zone)}`,
+      `mail_dns_tsig_name: ${q(state.dns.keyName)}`,
+      `mail_dns_tsig_algorithm: ${q(state.dns.algorithm)}`,
+      `mail_dns_tsig_secret: ${q(state.dns.secret)}`,
+    )
+  }
   return lines.join('\n') + '\n'
 }
 

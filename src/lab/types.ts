@@ -17,6 +17,21 @@ export interface LabUpOptions extends LabOptions {
   mail?: boolean
   /** Messages generated per user on `old` (default 20). */
   messagesPerUser?: number
+  /** TTL of the records in the lab's DNS zone (default 300 s). */
+  dnsTtl?: number
+}
+
+/** The lab's bind9 (mail labs only): where it runs, its zone and the TSIG key for updates. */
+export interface LabDns {
+  host: string
+  server: string
+  zone: string
+  /** The MX target (its A record points at old until the dns phase moves it). */
+  mxTarget: string
+  ttl: number
+  keyName: string
+  algorithm: string
+  secret: string
 }
 
 export interface HostState {
@@ -47,6 +62,8 @@ export interface LabState {
   mail: boolean
   hosts: HostState[]
   ssh: { privateKey: string; publicKey: string; knownHosts: string; config: string }
+  /** The lab's DNS server, with the mail hosts. */
+  dns?: LabDns
   /** Set once bring-up finished. */
   ready: boolean
 }

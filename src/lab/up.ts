@@ -11,6 +11,7 @@ import { prepareHostDir, startHost, writeInitScript } from './host.js'
 import { writeInventory } from './inventory.js'
 import { createBridge, createControllerLink, createHostNetwork, linkExists, netnsExists } from './network.js'
 import { preflight } from './preflight.js'
+import { labDns } from './provision/dns.js'
 import { provisionHost } from './provision/host-roles.js'
 import { makeControllerKey, sshPaths, writeSshFiles } from './ssh.js'
 import { readState, writeState } from './state.js'
@@ -51,6 +52,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
     for (const s of specs) {
       state.hosts.push({ ...s, netns: `${HOST_NETNS_PREFIX}${s.name}`, veth: `vh-${s.name}`, dir: join(stateDir, 'hosts', s.name) })
     }
+    state.dns = mail ? labDns(state.hosts, opts.dnsTtl) : undefined
     save()
     const keyDone = makeControllerKey(state.ssh)
     log(`Starting ${specs.length} host(s): ${specs.map((s) => s.name).join(' ')}`)
@@ -61,8 +63,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
     })
     await keyDone
     const pub = readFileSync(state.ssh.publicKey, 'utf8')
-    log('Provisioning: sshd' + (mail ? ', postfix, courier, users and mail on old' : ''))
-    const ctx = { hosts: state.hosts, controllerIp: CONTROLLER_IP, controllerPubKey: pub, messagesPerUser: opts.messagesPerUser ?? 20 }
+    log('Provisioning: sshd' + (mail ? ', postfix, courier, users and mail on old, bind9 on client' : ''))
+    const ctx = { hosts: state.hosts, controllerIp: CONTROLLER_IP, controllerPubKey: pub, messagesPerUser: opts.messagesPerUser ?? 20, dns: state.dns }
     const keys = await mapLimitSettled(state.hosts, PARALLEL, async (h: HostState) => ({ host: h, key: await provisionHost(h, ctx) }))
     writeSshFiles(state.ssh, state.hosts, keys)
     writeInventory(state)

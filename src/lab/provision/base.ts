@@ -4,7 +4,7 @@ import { hostSh, hostWrite } from '../exec.js'
 import type { HostState } from '../types.js'
 import { sh } from '../../connection/quote.js'
 
-/** /etc/hosts lists every lab host, so names resolve without DNS (the lab has none). */
+/** /etc/hosts lists every lab host, so names resolve without DNS (only mail labs run one, on client). */
 export function etcHosts(hosts: readonly HostState[], controllerIp: string): string {
   const lines = ['127.0.0.1\tlocalhost', `${controllerIp}\tcontroller.${MAIL_DOMAIN} controller`]
   for (const h of hosts) lines.push(`${h.ip}\t${fqdn(h.name)} ${h.name}`)

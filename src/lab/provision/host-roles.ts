@@ -1,11 +1,13 @@
 // What each kind of host runs, in order: every host gets base + sshd; old/new add postfix and
-// courier (old also gets the users and their mail); client gets a relaying postfix.
+// courier (old also gets the users and their mail); client gets a relaying postfix and the lab's
+// bind9; with the mail hosts, every host resolves through that bind9.
 import { MAIL_USERS, fqdn } from '../config.js'
-import { hostPath, hostSh } from '../exec.js'
+import { hostPath, hostSh, hostWrite } from '../exec.js'
 import { generateMaildir } from '../mailgen.js'
-import type { HostState } from '../types.js'
+import type { HostState, LabDns } from '../types.js'
 import { provisionBase } from './base.js'
 import { provisionCourier } from './courier.js'
+import { provisionDns, resolvConf } from './dns.js'
 import { clientMainCf, mailServerMainCf, provisionPostfix, transportMap } from './postfix.js'
 import { provisionSshd } from './sshd.js'
 import { createMailUsers } from './users.js'
@@ -15,11 +17,14 @@ export interface ProvisionContext {
   controllerIp: string
   controllerPubKey: string
   messagesPerUser: number
+  /** The lab's bind9 (mail labs): run on its host, named in every host's resolv.conf. */
+  dns?: LabDns
 }
 
 /** Provision one host; resolves with its sshd public host key. */
 export async function provisionHost(h: HostState, ctx: ProvisionContext): Promise<string> {
   await provisionBase(h, ctx.hosts, ctx.controllerIp, ctx.controllerPubKey)
+  if (ctx.dns) await hostWrite(h, '/etc/resolv.conf', resolvConf(ctx.dns))
   const key = await provisionSshd(h)
   if (h.role === 'mail') {
     // Daemons start while old's users and mail are written: nothing is delivered during bring-up.
@@ -31,6 +36,7 @@ export async function provisionHost(h: HostState, ctx: ProvisionContext): Promis
     const old = ctx.hosts.find((x) => x.name === 'old')
     await provisionPostfix(h, clientMainCf(h), transportMap(old?.ip ?? '127.0.0.1'))
   }
+  if (ctx.dns && h.name === ctx.dns.host) await provisionDns(h, ctx.dns, ctx.hosts)
   return key
 }
 
