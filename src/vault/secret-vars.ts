@@ -6,9 +6,13 @@ import type { Inventory } from '../inventory/types.js'
 import type { Playbook, TaskNode, Vars } from '../playbook/types.js'
 import type { SecretRegistry } from './secrets.js'
 
+/** Vars named like a secret (mail_check_password, mail_dns_tsig_secret, api_token...) are masked
+ * too, wherever they are defined: cheap insurance against printing one by accident. */
+const SECRET_NAME = /(^|_)(password|passwd|pass|secret|passphrase|token)(_|$)/i
+
 export function registerSecretVars(secrets: SecretRegistry, inventory: Inventory, playbook: Playbook, extraVars: Vars): void {
   const fromVars = (vars: Vars | undefined) => {
-    for (const name of SECRET_VAR_NAMES) add(vars?.[name])
+    for (const [name, value] of Object.entries(vars ?? {})) if (SECRET_VAR_NAMES.has(name) || SECRET_NAME.test(name)) add(value)
   }
   // A template names another var; that one is masked if it is a secret, the text itself is not.
   const add = (v: unknown) => {
