@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { labDown, labExec, labStatus, labUp, formatStatus, pop3Uidl, imapFolders, MAIL_USERS } from '../../src/lab/index.js'
+import { SUBNET_PREFIX } from '../../src/lab/config.js'
 import { readState } from '../../src/lab/state.js'
 import type { LabState } from '../../src/lab/types.js'
 import { leftovers, skipReason, TEST_INVENTORY_DIR, TEST_STATE_DIR } from './helpers.js'
@@ -81,11 +82,11 @@ describe('a mail lab with one bench host', { skip }, () => {
 
   test('POP3 and IMAP logins with a password work on old; the generated mail is there', async () => {
     const u = MAIL_USERS[0]!
-    const pop = await pop3Uidl('10.203.0.10', u.name, u.password)
+    const pop = await pop3Uidl(`${SUBNET_PREFIX}.10`, u.name, u.password)
     assert.ok(pop.count >= 5, `alice has ${pop.count} messages in INBOX`)
     assert.equal(pop.uidl[0], 'UID1-1700000000', 'courier kept the generated UID list')
-    await assert.rejects(pop3Uidl('10.203.0.10', u.name, 'wrong-password'), /login as alice .* failed/)
-    const folders = await imapFolders('10.203.0.10', u.name, u.password)
+    await assert.rejects(pop3Uidl(`${SUBNET_PREFIX}.10`, u.name, 'wrong-password'), /login as alice .* failed/)
+    const folders = await imapFolders(`${SUBNET_PREFIX}.10`, u.name, u.password)
     assert.ok(folders.includes('INBOX.Old Projects') && folders.includes('INBOX.Sent'), folders.join(', '))
   })
 
