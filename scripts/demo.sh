@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 dist=${TSPLAY_DIST:-dist}
 bash scripts/install-deps.sh
 npx tsc -p tsconfig.json --outDir "$dist" --tsBuildInfoFile "$dist/.tsbuildinfo"
+node scripts/precompile-schemas.mjs "$dist"
 tsplay() { node "$dist/src/cli.js" "$@"; }
 lab_exec() { tsplay lab exec "$@"; }
 inv=inventory/lab${TSPLAY_LAB_ID:-}

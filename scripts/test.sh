@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 if [ "$(id -u)" = 0 ]; then bash scripts/install-deps.sh; fi
 rm -rf dist
-npx tsc -p tsconfig.json
+npm run build --silent
 # One file at a time: lab and sshd tests own namespaces and ports while they run.
 exec node --test --test-concurrency=1 "$@" $(find dist/test -name '*.test.js' | sort)

@@ -2,7 +2,6 @@
 // Concurrent first uses share one opening, so a host never gets two connections.
 import type { Connection, ConnectionSpec } from '../connection/connection.js'
 import { LocalConnection } from '../connection/local.js'
-import { openSsh } from '../connection/ssh.js'
 
 export interface PoolOptions {
   acceptNewHostKeys: boolean
@@ -29,6 +28,8 @@ export class ConnectionPool {
 
   private async connect(spec: ConnectionSpec): Promise<Connection> {
     if (spec.transport === 'local') return new LocalConnection(spec.name)
+    // Loaded on the first SSH host: ssh2 and ssh-config cost ~70 ms of start-up a local run never needs.
+    const { openSsh } = await import('../connection/ssh.js')
     return openSsh(
       { ...spec, sshConfigFile: spec.sshConfigFile ?? this.opts.sshConfigFile, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },
       { signal: this.opts.signal, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },

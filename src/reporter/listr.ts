@@ -4,13 +4,12 @@
 // tasks are only known as events arrive. So each TASK is a one-task list whose promise we settle
 // from events; lists run one after another and each stays on screen when done, which reads as
 // the play's task list under its PLAY banner.
-import {
-  Listr,
-  ListrDefaultRendererLogLevels,
-  ListrLogger,
-  ProcessOutput,
-  type ListrTaskWrapper,
-} from 'listr2'
+import type { Listr, ListrDefaultRendererLogLevels, ListrTaskWrapper } from 'listr2'
+
+// Loaded when the first task is drawn: plain and --json runs never pay for listr2 (~30 ms).
+type Listr2 = typeof import('listr2')
+let listr2: Promise<Listr2> | undefined
+const loadListr2 = (): Promise<Listr2> => (listr2 ??= import('listr2'))
 
 export interface LiveTaskOptions {
   out: NodeJS.WritableStream
@@ -32,7 +31,7 @@ export class LiveTask {
   /** Draw until finish() is called; never rejects. Call only when nothing else writes to `out`. */
   async run(): Promise<void> {
     try {
-      await this.create().run()
+      await this.create(await loadListr2()).run()
     } catch {
       // A failed task is already drawn red; nothing else to report.
     }
@@ -40,7 +39,8 @@ export class LiveTask {
 
   // Built only when it is our turn to draw: listr2 keeps the stream's write method it finds at
   // construction, and while the previous list draws that method is the previous list's buffer.
-  private create(): Listr<unknown, 'default', 'default'> {
+  private create(lib: Listr2): Listr<unknown, 'default', 'default'> {
+    const { Listr, ListrLogger, ProcessOutput } = lib
     const o = this.o
     const rendererOptions = {
       // Writing to our stream, not process.stdout, keeps tests and redirection honest.
@@ -51,7 +51,7 @@ export class LiveTask {
           leaveEmptyLine: false,
         }),
       }),
-      color: o.color ? undefined : noColors(),
+      color: o.color ? undefined : noColors(lib.ListrDefaultRendererLogLevels),
       collapseErrors: true,
       showErrorMessage: true,
     }
@@ -101,7 +101,7 @@ export class LiveTask {
   }
 }
 
-function noColors(): Partial<Record<ListrDefaultRendererLogLevels, (s?: string) => string>> {
+function noColors(levels: typeof ListrDefaultRendererLogLevels): Partial<Record<ListrDefaultRendererLogLevels, (s?: string) => string>> {
   const same = (s?: string) => s ?? ''
-  return Object.fromEntries(Object.values(ListrDefaultRendererLogLevels).map((l) => [l, same]))
+  return Object.fromEntries(Object.values(levels).map((l) => [l, same]))
 }

@@ -1,10 +1,58 @@
 // JSON-schema validation for playbooks, inventories, role argument specs and module args.
 // The only import of ajv. Errors come back as plain sentences naming the offending path.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { createRequire } from 'node:module'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 
-const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false, coerceTypes: false })
+/** The options of every validator, precompiled or not (scripts/precompile-schemas.mjs reads them). */
+export const AJV_OPTIONS = { allErrors: false, useDefaults: true, strict: false, coerceTypes: false } as const
+
+const require = createRequire(import.meta.url)
+
+/** What identifies a schema across processes: its JSON text. */
+export function schemaKey(schema: object): string {
+  return JSON.stringify(schema)
+}
+
+// Our own static schemas (play, task, block, inventory, built-in modules) are compiled at build
+// time into ajv's standalone code (scripts/precompile-schemas.mjs), so a run neither loads nor
+// compiles ajv (~90 ms of start-up). It is only used when it came from the ajv installed now;
+// a schema it does not hold (role argument specs, a schema changed since the build, a test's
+// fake module) or a build without it compiles at run time, with the same options.
+interface PrecompiledIndex {
+  ajvVersion: string
+  /** Schema JSON text → file name in ./precompiled/. */
+  keys: Record<string, string>
+}
+let precompiled: PrecompiledIndex | null | undefined
+function precompiledFor(schema: object): ValidateFunction | undefined {
+  if (precompiled === undefined) {
+    try {
+      const p = require('./precompiled/index.cjs') as PrecompiledIndex
+      precompiled = p.ajvVersion === (require('ajv/package.json') as { version: string }).version ? p : null
+    } catch {
+      precompiled = null
+    }
+  }
+  const file = precompiled?.keys[schemaKey(schema)]
+  if (file === undefined) return undefined
+  try {
+    return require(`./precompiled/${file}`) as ValidateFunction
+  } catch {
+    return undefined
+  }
+}
+
+// Loaded only for a schema that was not precompiled. CommonJS, so a synchronous require keeps
+// validation synchronous.
+let ajv: AjvClass | undefined
 // Role arguments convert like Ansible's argument specs: `-e port=1143` is the int 1143.
-const ajvCoerce = new Ajv({ allErrors: false, useDefaults: true, strict: false, coerceTypes: true })
+let ajvCoerce: AjvClass | undefined
+function compiler(coerce: boolean): AjvClass {
+  const { Ajv } = require('ajv') as typeof import('ajv')
+  if (coerce) return (ajvCoerce ??= new Ajv({ ...AJV_OPTIONS, coerceTypes: true }))
+  return (ajv ??= new Ajv({ ...AJV_OPTIONS }))
+}
+
 const cache = new WeakMap<object, ValidateFunction>()
 const coerceCache = new WeakMap<object, ValidateFunction>()
 
@@ -21,7 +69,7 @@ function compiled(schema: object, coerce: boolean): ValidateFunction {
   const c = coerce ? coerceCache : cache
   let v = c.get(schema)
   if (!v) {
-    v = (coerce ? ajvCoerce : ajv).compile(schema)
+    v = (coerce ? undefined : precompiledFor(schema)) ?? compiler(coerce).compile(schema)
     c.set(schema, v)
   }
   return v

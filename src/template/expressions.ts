@@ -1,6 +1,7 @@
 // `when:`, `changed_when:`, `failed_when:` and `until:` expressions in Ansible's Jinja syntax.
 // The only jexl import: jexl parses (no code generation), expr-eval.ts walks the tree.
-import jexlModule from 'jexl'
+import { createRequire } from 'node:module'
+import type jexlModule from 'jexl'
 import { ParseError, TemplateError, type SourcePos } from '../errors.js'
 import type { Condition, Vars } from '../playbook/types.js'
 import { TemplateFault, UndefinedVariable } from './failures.js'
@@ -9,25 +10,35 @@ import { METHOD_PREFIX } from './filters.js'
 import { renderValue } from './render.js'
 import { truthy } from './values.js'
 
-const jexl = new jexlModule.Jexl()
-// Operators are declared for the parser only; expr-eval.ts gives them meaning.
-const parseOnly = (): never => {
-  throw new Error('tsplay evaluates jexl ASTs itself')
+// Built on the first expression to parse: jexl (+ @babel/runtime) is ~25 ms of start-up that a
+// playbook without conditions never needs. It is CommonJS, so a synchronous require keeps parsing
+// synchronous.
+type Jexl = InstanceType<typeof jexlModule.Jexl>
+let jexlInstance: Jexl | undefined
+function parser(): Jexl {
+  if (jexlInstance) return jexlInstance
+  const lib = createRequire(import.meta.url)('jexl') as typeof jexlModule
+  const jexl = new lib.Jexl()
+  // Operators are declared for the parser only; expr-eval.ts gives them meaning.
+  const parseOnly = (): never => {
+    throw new Error('tsplay evaluates jexl ASTs itself')
+  }
+  // Jinja's precedence, loosest first: or < and < not < comparisons < is < arithmetic.
+  jexl.addBinaryOp('or', 5, parseOnly)
+  jexl.addBinaryOp('||', 5, parseOnly)
+  jexl.addBinaryOp('and', 10, parseOnly)
+  jexl.addBinaryOp('&&', 10, parseOnly)
+  jexl.addUnaryOp('not', parseOnly)
+  // jexl gives unary operators no precedence, which makes `not a and b` parse as `not (a and b)`.
+  // Placing `not` between `and` and the comparisons gives Jinja's `(not a) and b` and
+  // `not (x == 1)`. Pinned jexl 2.3.0: its parser reads `precedence` from this grammar entry.
+  Object.assign(jexl._grammar.elements['not']!, { precedence: 15 })
+  for (const op of ['not_in', 'in']) jexl.addBinaryOp(op, 20, parseOnly)
+  jexl.addBinaryOp('is', 25, parseOnly)
+  jexl.addBinaryOp('~', 30, parseOnly)
+  jexl.addBinaryOp('**', 50, parseOnly)
+  return (jexlInstance = jexl)
 }
-// Jinja's precedence, loosest first: or < and < not < comparisons < is < arithmetic.
-jexl.addBinaryOp('or', 5, parseOnly)
-jexl.addBinaryOp('||', 5, parseOnly)
-jexl.addBinaryOp('and', 10, parseOnly)
-jexl.addBinaryOp('&&', 10, parseOnly)
-jexl.addUnaryOp('not', parseOnly)
-// jexl gives unary operators no precedence, which makes `not a and b` parse as `not (a and b)`.
-// Placing `not` between `and` and the comparisons gives Jinja's `(not a) and b` and
-// `not (x == 1)`. Pinned jexl 2.3.0: its parser reads `precedence` from this grammar entry.
-Object.assign(jexl._grammar.elements['not']!, { precedence: 15 })
-for (const op of ['not_in', 'in']) jexl.addBinaryOp(op, 20, parseOnly)
-jexl.addBinaryOp('is', 25, parseOnly)
-jexl.addBinaryOp('~', 30, parseOnly)
-jexl.addBinaryOp('**', 50, parseOnly)
 
 type Parsed = { ast: Node } | { fault: TemplateFault }
 const cache = new Map<string, Parsed>()
@@ -59,7 +70,7 @@ function parse(expr: string): Parsed {
   let parsed = cache.get(expr)
   if (parsed) return parsed
   try {
-    const ast = jexl.compile(rewrite(expr))._getAst() as Node | null
+    const ast = parser().compile(rewrite(expr))._getAst() as Node | null
     parsed = ast ? { ast } : { fault: new TemplateFault('empty expression', 'Write a condition, e.g. `when: x is defined`.') }
   } catch (e) {
     parsed = { fault: syntaxFault(expr, e) }

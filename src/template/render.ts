@@ -1,6 +1,6 @@
 // Templating of task args, vars and template files. The only handlebars import: we use its
 // parser alone and walk the AST ourselves (hbs-walk.ts), so no template becomes JavaScript.
-import Handlebars from 'handlebars'
+import { createRequire } from 'node:module'
 import { formatPos, TemplateError, type SourcePos } from '../errors.js'
 import type { Vars } from '../playbook/types.js'
 import { getOwn, ownKeys, TemplateFault, undefinedPath, UndefinedVariable } from './failures.js'
@@ -15,6 +15,13 @@ type Parsed =
   | { kind: 'single'; node: Mustache }
   | { kind: 'program'; program: Program }
   | { kind: 'fault'; fault: TemplateFault }
+
+// Loaded on the first template that is more than a lone variable: handlebars (+ source-map) is
+// ~40 ms of start-up that runs of plain text and `{{ var }}` values never need. It is CommonJS, so
+// a synchronous require keeps rendering synchronous.
+type HandlebarsLib = typeof import('handlebars')
+let handlebars: HandlebarsLib | undefined
+const loadHandlebars = (): HandlebarsLib => (handlebars ??= createRequire(import.meta.url)('handlebars') as HandlebarsLib)
 
 const walker = new Walker(helpers)
 // Runs render the same few thousand strings over and over (every task, every host, every loop
@@ -104,7 +111,7 @@ function parseUncached(text: string): Parsed {
   if (jinja) return { kind: 'fault', fault: jinja }
   let program: Program
   try {
-    program = Handlebars.parse(text) as unknown as Program
+    program = loadHandlebars().parse(text) as unknown as Program
   } catch (e) {
     return { kind: 'fault', fault: jinjaExpression(text) ?? syntaxFault(e) }
   }
