@@ -4,7 +4,9 @@
 // floor of its remote pipeline's output read over a bare ssh2 connection.
 import { chownSync, mkdirSync, readdirSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sh } from '../../src/connection/quote.js'
 import { generateMaildir } from '../../src/lab/index.js'
+import { DIGEST_SCRIPT } from '../../src/modules/mail/maildir_digest.js'
 import { hostPath, hostRun } from '../../src/lab/exec.js'
 import type { HostState } from '../../src/lab/types.js'
 import { inHosts, onCleanup } from '../lib/lab.js'
@@ -113,7 +115,8 @@ async function sameCounts(old: HostState, nw: HostState): Promise<void> {
 }
 
 const BIG_DIR = '/srv/bench-bigbox/Maildir'
-const DIGEST_PIPE = `cd ${BIG_DIR} && find . -type f \\( -path '*/cur/*' -o -path '*/new/*' \\) ! -path '*/tmp/*' -print0 | sort -z | xargs -0 -r sha256sum -z --`
+/** The module's own remote script, run the way the module runs it. */
+const DIGEST_PIPE = sh`bash -c ${DIGEST_SCRIPT} maildir_digest ${BIG_DIR}`
 
 export async function bigDigest(ctx: BenchContext, asked: number): Promise<DigestResult> {
   const nw = host(ctx, 'new')
