@@ -1,6 +1,7 @@
 // smtp_send: send one small mail over SMTP from the target (the cutover's canary): bash /dev/tcp,
 // no extra packages. Sending is the change, so --check sends nothing.
 import { sh } from '../../connection/quote.js'
+import { SMTP_DIALOG } from '../net/smtp-dialog.js'
 import { defineModule } from '../module.js'
 
 export interface SmtpSendArgs {
@@ -18,17 +19,7 @@ export interface SmtpSendArgs {
 /** The conversation as a constant script; values arrive as positional parameters. Exit 0 when
  * the message was queued (250 after DATA), 3 no connection, 4 no reply, 5 refused. */
 const SCRIPT = `T=$8
-exec 3<>"/dev/tcp/$1/$2" || exit 3
-reply() {
-  while IFS= read -r -t "$T" l <&3; do
-    l=\${l%$'\\r'}
-    printf 'S: %s\\n' "$l"
-    case $l in [0-9][0-9][0-9]-*) ;; *) return 0 ;; esac
-  done
-  return 1
-}
-say() { printf '%s\\r\\n' "$1" >&3; printf 'C: %s\\n' "$1"; }
-want() { reply || exit 4; case $l in "$1"*) ;; *) exit 5 ;; esac; }
+${SMTP_DIALOG}want() { reply || exit 4; case $l in "$1"*) ;; *) exit 5 ;; esac; }
 want 2
 say "EHLO $9"; want 2
 say "MAIL FROM:<$3>"; want 2

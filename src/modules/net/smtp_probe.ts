@@ -1,6 +1,7 @@
 // smtp_probe: connect to an SMTP server from the target, check its banner and, optionally, that a
 // sender and recipient are accepted, without ever sending DATA. Only reads; bash /dev/tcp, no python.
 import { sh } from '../../connection/quote.js'
+import { SMTP_DIALOG } from './smtp-dialog.js'
 import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
 
@@ -26,17 +27,7 @@ export interface SmtpProbeState {
  * and the schema forbids CR/LF in them, so nothing can add an SMTP command either.
  */
 const SCRIPT = `T=$6
-exec 3<>"/dev/tcp/$1/$2" || exit 3
-reply() {
-  while IFS= read -r -t "$T" l <&3; do
-    l=\${l%$'\\r'}
-    printf 'S: %s\\n' "$l"
-    case $l in [0-9][0-9][0-9]-*) ;; *) return 0 ;; esac
-  done
-  return 1
-}
-say() { printf '%s\\r\\n' "$1" >&3 && printf 'C: %s\\n' "$1"; }
-reply || exit 4
+${SMTP_DIALOG}reply || exit 4
 case $l in 2*) ;; *) exit 0 ;; esac
 say "EHLO $3" && reply || exit 4
 if [ -n "$4$5" ]; then say "MAIL FROM:<$4>" && reply || exit 4; fi
