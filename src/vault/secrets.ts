@@ -43,6 +43,13 @@ export class SecretRegistry {
   /** A copy of `value` with every string (keys too) masked; `value` itself when no secret is known. */
   maskDeep<T>(value: T): T {
     if (this.values.size === 0) return value
+    // Most events hold no secret: look first (no allocation), copy only when something must go.
+    const re = this.regex()
+    const hit = (s: string) => {
+      re.lastIndex = 0
+      return re.test(s)
+    }
+    if (!anyString(value, hit, new Set())) return value
     return deep(value, (s) => this.mask(s), new Map()) as T
   }
 
@@ -61,6 +68,18 @@ function walk(v: unknown, visit: (leaf: unknown) => void, seen = new Set<unknown
   if (seen.has(v)) return
   seen.add(v)
   for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, visit, seen)
+}
+
+/** Whether any string (or key) in plain data satisfies `test`. */
+function anyString(v: unknown, test: (s: string) => boolean, seen: Set<object>): boolean {
+  if (typeof v === 'string') return test(v)
+  if (v === null || typeof v !== 'object' || seen.has(v)) return false
+  seen.add(v)
+  if (Array.isArray(v)) return v.some((x) => anyString(x, test, seen))
+  const proto = Object.getPrototypeOf(v)
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const [k, x] of Object.entries(v)) if (test(k) || anyString(x, test, seen)) return true
+  return false
 }
 
 function deep(v: unknown, mask: (s: string) => string, seen: Map<object, unknown>): unknown {
