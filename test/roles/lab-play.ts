@@ -55,3 +55,17 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, ms = 
     await new Promise((r) => setTimeout(r, 200))
   }
 }
+
+/** Time labelled steps of a test file, for the summary line it prints at the end. */
+export function stopwatch(): { timings: string[]; timed: <T>(label: string, f: () => Promise<T>) => Promise<T> } {
+  const timings: string[] = []
+  const timed = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
+    const t = Date.now()
+    try {
+      return await f()
+    } finally {
+      timings.push(`${label} ${Date.now() - t} ms`)
+    }
+  }
+  return { timings, timed }
+}

@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { labDown, labUp } from '../../src/lab/index.js'
 import { skipReason } from '../lab/helpers.js'
-import { changed, failures, hasDiff, onHost, play, readmeExample, waitFor } from './lab-play.js'
+import { changed, failures, hasDiff, onHost, play, readmeExample, waitFor, stopwatch } from './lab-play.js'
 
 const skip = skipReason()
 const SNAPSHOT = 'find /etc/postfix -type f | sort | xargs md5sum; cat /var/spool/postfix/pid/master.pid'
@@ -19,15 +19,7 @@ const role = (extra = '') => `
 ${extra}`
 
 describe('postfix role', { skip }, () => {
-  const timings: string[] = []
-  const timed = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
-    const t = Date.now()
-    try {
-      return await f()
-    } finally {
-      timings.push(`${label} ${Date.now() - t} ms`)
-    }
-  }
+  const { timings, timed } = stopwatch()
   before(async () => {
     await labDown()
     await timed('lab up', () => labUp({ mail: true, messagesPerUser: 1 }))

@@ -4,7 +4,7 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { labDown, labUp, MAIL_USERS } from '../../src/lab/index.js'
 import { skipReason } from '../lab/helpers.js'
-import { changed, failures, hasDiff, onHost, play, readmeExample } from './lab-play.js'
+import { changed, failures, hasDiff, onHost, play, readmeExample, stopwatch } from './lab-play.js'
 
 const skip = skipReason()
 const ACCOUNTS = `grep -E '^(alice|bob|carol|dave):' /etc/passwd /etc/group /etc/shadow | sed 's,^/etc/[a-z]*:,,'`
@@ -19,15 +19,7 @@ const ROLE = `
 `
 
 describe('users role', { skip }, () => {
-  const timings: string[] = []
-  const timed = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
-    const t = Date.now()
-    try {
-      return await f()
-    } finally {
-      timings.push(`${label} ${Date.now() - t} ms`)
-    }
-  }
+  const { timings, timed } = stopwatch()
   before(async () => {
     await labDown()
     await timed('lab up', () => labUp({ mail: true, messagesPerUser: 2 }))
