@@ -6,9 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { labDown, labExec, labUp } from '../../src/lab/index.js'
+import { labDown, labUp } from '../../src/lab/index.js'
 import { defaultInventoryDir, projectRoot } from '../../src/lab/config.js'
 import { runIn, writeTree, type InlineRun } from '../helpers/run-playbook.js'
+import { onHost } from './lab-play.js'
 
 process.env.TSPLAY_ROLES_PATH = join(projectRoot(), 'roles')
 const inventory = defaultInventoryDir()
@@ -27,11 +28,7 @@ after(async () => {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  assert.equal(r.rc, 0, `${host}: ${script}\n${r.stderr}`)
-  return r.stdout
-}
+const sh = onHost
 
 function ok(r: InlineRun): InlineRun {
   assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'task-result' && e.result.status === 'failed')))

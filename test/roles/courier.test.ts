@@ -10,6 +10,7 @@ import { defaultInventoryDir, projectRoot } from '../../src/lab/config.js'
 import type { LabState } from '../../src/lab/types.js'
 import type { RunEvent } from '../../src/events.js'
 import { runIn, writeTree, type InlineRun } from '../helpers/run-playbook.js'
+import { onHost } from './lab-play.js'
 
 process.env.TSPLAY_ROLES_PATH = join(projectRoot(), 'roles')
 const inventory = defaultInventoryDir()
@@ -19,11 +20,7 @@ let newIp = ''
 /** The README's first yaml block: the example must work as written. */
 const example = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(projectRoot(), 'roles/courier/README.md'), 'utf8'))![1]!
 
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  assert.equal(r.rc, 0, `${host}: ${script}\n${r.stderr}`)
-  return r.stdout
-}
+const sh = onHost
 
 /** The example with other role variables (same shape, so the README stays the reference). */
 function play(vars: Record<string, unknown>): string {

@@ -5,10 +5,11 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { labDown, labExec, labUp } from '../../src/lab/index.js'
+import { labDown, labUp } from '../../src/lab/index.js'
 import { defaultInventoryDir, projectRoot } from '../../src/lab/config.js'
 import type { LabState } from '../../src/lab/types.js'
 import { runIn, writeTree, type InlineRun } from '../helpers/run-playbook.js'
+import { onHost } from './lab-play.js'
 
 process.env.TSPLAY_ROLES_PATH = join(projectRoot(), 'roles')
 const inventory = defaultInventoryDir()
@@ -25,11 +26,7 @@ after(async () => {
   await labDown()
 })
 
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  assert.equal(r.rc, 0, `${host}: ${script}\n${r.stderr}`)
-  return r.stdout
-}
+const sh = onHost
 
 /** The rules of both tables without counters, to compare before/after. */
 const rules = () => sh('old', 'iptables -t nat -S; iptables -t filter -S')

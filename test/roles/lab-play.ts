@@ -25,9 +25,9 @@ export function readmeExample(role: string): string {
   return m[1]!
 }
 
-/** Run a shell script on a lab host; fails the test on a non-zero exit. */
+/** Run a bash script on a lab host; fails the test on a non-zero exit. */
 export async function onHost(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['/bin/sh', '-c', script])
+  const r = await labExec(host, ['bash', '-c', script])
   assert.equal(r.rc, 0, `[${host}] ${script}\n${r.stderr}`)
   return r.stdout
 }

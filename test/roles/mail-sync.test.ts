@@ -7,10 +7,11 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { labDown, labExec, labUp } from '../../src/lab/index.js'
+import { labDown, labUp } from '../../src/lab/index.js'
 import { defaultInventoryDir, projectRoot } from '../../src/lab/config.js'
 import type { RunEvent } from '../../src/events.js'
 import { runIn, writeTree, type InlineRun } from '../helpers/run-playbook.js'
+import { onHost } from './lab-play.js'
 
 process.env.TSPLAY_ROLES_PATH = join(projectRoot(), 'roles')
 const inventory = defaultInventoryDir()
@@ -19,11 +20,7 @@ const users = ['alice', 'bob', 'carol']
 /** The README's first yaml block: the example must work as written. */
 const example = writeTree({ 'playbook.yml': /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(projectRoot(), 'roles/mail-sync/README.md'), 'utf8'))![1]! })
 
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  assert.equal(r.rc, 0, `${host}: ${script}\n${r.stderr}`)
-  return r.stdout
-}
+const sh = onHost
 
 /** Every entry of the users' Maildirs with numeric owner, mode, size, and each file's sha256. */
 const tree = (host: string) =>

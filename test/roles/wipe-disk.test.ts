@@ -5,9 +5,10 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { labDown, labExec, labUp } from '../../src/lab/index.js'
+import { labDown, labUp } from '../../src/lab/index.js'
 import { defaultInventoryDir, projectRoot } from '../../src/lab/config.js'
 import { runIn, writeTree, type InlineRun } from '../helpers/run-playbook.js'
+import { onHost } from './lab-play.js'
 
 process.env.TSPLAY_ROLES_PATH = join(projectRoot(), 'roles')
 const inventory = defaultInventoryDir()
@@ -21,11 +22,7 @@ after(async () => {
   await labDown()
 })
 
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  assert.equal(r.rc, 0, `${host}: ${script}\n${r.stderr}`)
-  return r.stdout
-}
+const sh = onHost
 
 const seed = () => sh('old', `mkdir -p ${MNT}/home/alice ${MNT}/etc && echo secret > ${MNT}/home/alice/mail && echo hash > ${MNT}/etc/shadow`)
 /** Files on the tmpfs, its used bytes, and whether postfix runs. */
