@@ -8,12 +8,8 @@ import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { runModule } from '../../src/executor/apply.js'
-import type { TaskResult } from '../../src/executor/result.js'
 import { getModule } from '../../src/modules/index.js'
-import type { ModuleContext } from '../../src/modules/module.js'
-import { check } from '../../src/schema/validate.js'
-import { localContext } from './context.js'
+import { runner, twice as twiceRun, type Over } from './real-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-archive-'))
 const controllerDir = join(root, 'controller')
@@ -34,14 +30,7 @@ function freshDir(): string {
   return d
 }
 
-async function run(name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const mod = getModule(name)
-  assert.ok(mod, `module ${name} is registered`)
-  const a = structuredClone(args)
-  const problem = check(mod.schema, a)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, a, localContext({ findFile: (_k, rel) => join(controllerDir, rel), ...over }))
-}
+const run = runner({ findFile: (_k, rel) => join(controllerDir, rel) })
 
 /** Path → type, mode, owner, size, mtime, content hash or link target, relative to `dir`. */
 function snapshot(dir: string, withTimes = true): Record<string, string> {
@@ -61,20 +50,7 @@ function snapshot(dir: string, withTimes = true): Record<string, string> {
   return out
 }
 
-/** The contract: check predicts a change and writes nothing, run changes, rerun and recheck are ok. */
-async function twice(dir: string, name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const before = snapshot(dir)
-  const checked = await run(name, args, { ...over, check: true, diff: true })
-  assert.equal(checked.status, 'changed', `--check predicts a change: ${checked.msg}`)
-  assert.deepEqual(snapshot(dir), before, '--check changed nothing on disk')
-  const first = await run(name, args, { ...over, diff: true })
-  assert.equal(first.status, 'changed', `first run changed: ${first.msg}`)
-  const second = await run(name, args, over)
-  assert.equal(second.status, 'ok', `second run is ok: ${second.msg}`)
-  const rechecked = await run(name, args, { ...over, check: true })
-  assert.equal(rechecked.status, 'ok', `--check after the run predicts no change: ${rechecked.msg}`)
-  return first
-}
+const twice = (dir: string, name: string, args: Record<string, unknown>, over: Over = {}) => twiceRun(run, () => snapshot(dir), name, args, over)
 
 /** A small spool: nested folders, a symlink, odd modes, and (as root) owners with no name. */
 function makeTree(dir: string, names = ['cur', 'new']): void {

@@ -8,15 +8,12 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { runModule } from '../../src/executor/apply.js'
-import type { TaskResult } from '../../src/executor/result.js'
-import { getModule } from '../../src/modules/index.js'
-import type { ModuleContext } from '../../src/modules/module.js'
 import { check } from '../../src/schema/validate.js'
 import { renderTemplateFile } from '../../src/template/render.js'
 import { resolveMode } from '../../src/modules/files/mode.js'
 import { fileModules } from '../../src/modules/files/index.js'
 import { localContext } from './context.js'
+import { runner, twice as twiceRun, type Over } from './real-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-files-'))
 const controllerDir = join(root, 'controller')
@@ -34,22 +31,7 @@ function freshDir(): string {
   return d
 }
 
-function ctx(over: Partial<ModuleContext> = {}): ModuleContext {
-  return localContext({
-    findFile: (_kind, rel) => join(controllerDir, rel),
-    render: renderTemplateFile,
-    ...over,
-  })
-}
-
-async function run(name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const mod = getModule(name)
-  assert.ok(mod, `module ${name} is registered`)
-  const a = structuredClone(args)
-  const problem = check(mod.schema, a)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, a, ctx(over))
-}
+const run = runner({ findFile: (_kind, rel) => join(controllerDir, rel), render: renderTemplateFile })
 
 /** Path → type, mode, owner, content hash or link target: what --check must leave alone. */
 function snapshot(dir: string): Record<string, string> {
@@ -69,20 +51,7 @@ function snapshot(dir: string): Record<string, string> {
   return out
 }
 
-/** The contract every module must keep: check predicts, run changes, rerun and recheck are ok. */
-async function twice(dir: string, name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const before = snapshot(dir)
-  const checked = await run(name, args, { ...over, check: true, diff: true })
-  assert.equal(checked.status, 'changed', `--check predicts a change: ${checked.msg}`)
-  assert.deepEqual(snapshot(dir), before, '--check changed nothing on disk')
-  const first = await run(name, args, { ...over, diff: true })
-  assert.equal(first.status, 'changed', `first run changed: ${first.msg}`)
-  const second = await run(name, args, over)
-  assert.equal(second.status, 'ok', `second run is ok: ${second.msg}`)
-  const rechecked = await run(name, args, { ...over, check: true })
-  assert.equal(rechecked.status, 'ok', `--check after the run predicts no change: ${rechecked.msg}`)
-  return first
-}
+const twice = (dir: string, name: string, args: Record<string, unknown>, over: Over = {}) => twiceRun(run, () => snapshot(dir), name, args, over)
 
 function noSentinels(): void {
   for (const s of SENTINELS) {
