@@ -1,6 +1,7 @@
 // How an expected error reads: one message, where it is, the offending line, what to do.
 import { readFileSync } from 'node:fs'
 import { formatPos, type TsplayError } from '../errors.js'
+import { lineText } from '../yaml/source.js'
 
 export function formatError(e: TsplayError): string {
   const lines = [`ERROR! ${e.message}`]
@@ -8,7 +9,7 @@ export function formatError(e: TsplayError): string {
     lines.push('', `The error appears to be in '${formatPos(e.pos)}'.`)
     let text: string | undefined
     try {
-      text = readFileSync(e.pos.file, 'utf8').split('\n')[e.pos.line - 1]
+      text = lineText(readFileSync(e.pos.file, 'utf8'), e.pos.line)
     } catch {
       text = undefined
     }

@@ -7,7 +7,6 @@ import type { PlayContext, Scope } from './context.js'
 import { mergeVars, rawKeys, templatedView } from './vars.js'
 import { TSPLAY_VERSION } from '../version.js'
 
-
 /** Inventory vars + facts + registered values of a host, as `hostvars[name]` shows them. */
 function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {
   const h = pc.state.hosts.get(name)

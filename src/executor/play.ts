@@ -3,7 +3,7 @@
 import type { Emit } from '../events.js'
 import { applyLimit, selectHosts } from '../inventory/patterns.js'
 import type { Inventory } from '../inventory/types.js'
-import type { Play, Role, Task } from '../playbook/types.js'
+import type { Play, Task } from '../playbook/types.js'
 import { renderValue } from '../template/render.js'
 import { rootScope, type PlayContext, type RunOptions } from './context.js'
 import { flushHandlers } from './handlers.js'
@@ -92,15 +92,12 @@ async function runSections(pc: PlayContext, hosts: string[]): Promise<void> {
   await flushHandlers(pc, hosts)
 }
 
-function implicitTask(play: Play, name: string, module: string, args: Record<string, unknown>, role?: Role): Task {
-  return { kind: 'task', name, module, args, pos: play.pos, keyPos: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [], role }
-}
 
 async function gatherFacts(pc: PlayContext): Promise<void> {
   const hosts = pc.batch.filter((h) => pc.state.active(h))
   if (hosts.length === 0) return
   // Facts are read even in --check: they only read, and later tasks depend on them.
-  const task = { ...implicitTask(pc.play, 'Gathering Facts', 'setup', {}), checkMode: false }
+  const task: Task = { kind: 'task', name: 'Gathering Facts', module: 'setup', args: {}, pos: pc.play.pos, keyPos: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [], checkMode: false }
   await runOnHosts(pc, task, hosts, rootScope())
 }
 

@@ -30,10 +30,8 @@ export class ConnectionPool {
     if (spec.transport === 'local') return new LocalConnection(spec.name)
     // Loaded on the first SSH host: ssh2 and ssh-config cost ~70 ms of start-up a local run never needs.
     const { openSsh } = await import('../connection/ssh.js')
-    return openSsh(
-      { ...spec, sshConfigFile: spec.sshConfigFile ?? this.opts.sshConfigFile, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },
-      { signal: this.opts.signal, acceptNewHostKeys: spec.acceptNewHostKeys || this.opts.acceptNewHostKeys },
-    )
+    const acceptNewHostKeys = spec.acceptNewHostKeys || this.opts.acceptNewHostKeys
+    return openSsh({ ...spec, sshConfigFile: spec.sshConfigFile ?? this.opts.sshConfigFile, acceptNewHostKeys }, { signal: this.opts.signal, acceptNewHostKeys })
   }
 
   /** Close every connection that opened; errors while closing are not the run's concern. */

@@ -60,7 +60,6 @@ export const BLOCK_SCHEMA = {
   properties: { ...commonProps, block: list, rescue: list, always: list },
 }
 
-export const COMMON_KEYWORDS = Object.keys(commonProps)
 export const TASK_KEYWORDS = Object.keys(TASK_SCHEMA.properties)
 export const BLOCK_KEYWORDS = Object.keys(BLOCK_SCHEMA.properties)
 export const BOOL_KEYWORDS = ['become', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'run_once', 'any_errors_fatal', 'gather_facts']
@@ -99,7 +98,6 @@ export const PLAY_SCHEMA = {
   additionalProperties: false,
 }
 
-export const PLAY_KEYS = Object.keys(PLAY_SCHEMA.properties)
 
 /** Ansible keywords tsplay does not implement, with what to do instead. */
 export const UNSUPPORTED: Record<string, string> = {
