@@ -32,6 +32,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--list-hosts', 'list the hosts each play would run on', false)
     .option('--syntax-check', 'check the playbook, inventory and roles; run nothing', false)
     .option('--json', 'print one JSON event per line (NDJSON)', false)
+    .option('--report <file>', 'also write the run as one self-contained HTML report (timeline, recap, diffs)')
     .option('--accept-new-host-keys', 'record unknown SSH host keys instead of refusing (changed keys are always refused)', false)
     .option('-F, --ssh-config <file>', 'ssh_config file to use instead of ~/.ssh/config')
     .option('--vault-password-file <file>', 'vault password: a file, or an executable that prints it (else TSPLAY_VAULT_PASSWORD, else a prompt)')
@@ -62,6 +63,14 @@ function program(setCode: (c: number) => void): Command {
     .action(async (action: string, file: string | undefined, _o: unknown, cmd: Command) => {
       const { vaultCommand } = await import('./cli/vault-command.js')
       setCode(await vaultCommand(action, file, cmd.optsWithGlobals()))
+    })
+  p.command('report')
+    .description('the HTML report of a saved run log (the NDJSON of --json)')
+    .argument('<log>', 'the run log (.ndjson)')
+    .option('-o, --output <file>', 'the HTML file to write (default: stdout)')
+    .action(async (log: string, o: { output?: string }) => {
+      const { reportCommand } = await import('./cli/report-command.js')
+      setCode(reportCommand(log, o))
     })
   p.command('lab')
     .description('real test hosts on this machine: up, down, status, exec')

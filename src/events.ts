@@ -1,6 +1,7 @@
 // Everything a run reports is one of these events. Reporters only listen; the executor never
 // knows who is listening. Adding a kind breaks every reporter's handler map until it handles it.
 import type { SourcePos } from './errors.js'
+import type { Progress } from './executor/progress.js'
 import type { HostStats, TaskResult } from './executor/result.js'
 
 export type RunEvent =
@@ -13,6 +14,8 @@ export type RunEvent =
       hosts: string[]
       handler: boolean
       role?: string
+      /** Set for a task of a block's `rescue:` or `always:` section. */
+      section?: 'rescue' | 'always'
     }
   | {
       kind: 'task-result'
@@ -26,6 +29,15 @@ export type RunEvent =
       noLog?: boolean
     }
   | { kind: 'output'; host: string; task: string; stream: 'stdout' | 'stderr'; chunk: string }
+  | ({ kind: 'progress'; host: string; task: string } & Progress)
+  | {
+      kind: 'report'
+      host: string
+      task: string
+      /** Which part of the run report the data belongs to, e.g. `migration.mailboxes`. */
+      section: string
+      data: Record<string, unknown>
+    }
   | { kind: 'warning'; message: string; pos?: SourcePos }
   | { kind: 'message'; text: string; host?: string }
   | { kind: 'recap'; hosts: Record<string, HostStats> }

@@ -1,9 +1,10 @@
 // `tsplay PLAYBOOK`: wire options, the reporter and Ctrl-C handling to a playbook run.
-import { createReporter, chooseMode, useColor } from '../reporter/index.js'
+import { createReporter, chooseMode, RunLogReporter, SharedClock, useColor } from '../reporter/index.js'
 import { runPlaybook } from '../run.js'
 import { maskError } from '../vault/mask-error.js'
 import { processSecrets, vaultSession, withVault } from '../vault/session.js'
 import { parseExtraVars } from './extra-vars.js'
+import { checkReportPath, saveRunReport, type SavedReport } from './report-files.js'
 
 export interface RunFlags {
   inventory?: string
@@ -19,6 +20,8 @@ export interface RunFlags {
   listHosts: boolean
   syntaxCheck: boolean
   json: boolean
+  /** --report FILE: write the HTML report there. */
+  report?: string
   acceptNewHostKeys: boolean
   sshConfig?: string
   verbose: number
@@ -34,7 +37,11 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   const mode = chooseMode({ json: f.json, isTTY, env: process.env })
   // Secrets met while loading and running are hidden in all output, errors included.
   const vault = vaultSession({ file: f.vaultPasswordFile, secrets: processSecrets })
-  const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout, secrets: vault.secrets })
+  if (f.report !== undefined) checkReportPath(f.report)
+  // The run log behind the HTML report: the --json lines, masked the same, kept in memory.
+  const clock = new SharedClock()
+  const runLog = new RunLogReporter(clock.now)
+  const reporter = createReporter({ mode, verbose: f.verbose, diff: f.diff, color: useColor(isTTY, process.env), out: process.stdout, secrets: vault.secrets, runLog: { reporter: runLog, clock } })
   const abort = new AbortController()
   const hardAbort = new AbortController()
   const stopping = { value: false }
@@ -82,5 +89,13 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await reporter.close()
+    if (!f.syntaxCheck && !f.listTasks && !f.listHosts) tellReport(saveRunReport(runLog, { report: f.report, playbook }))
   }
+}
+
+/** Where the report went, on stderr so --json output stays pure NDJSON. */
+function tellReport(saved: SavedReport | undefined): void {
+  if (!saved) return
+  const log = saved.log ? ` (run log: ${saved.log}; 'tsplay report ${saved.log} -o FILE.html' draws it again)` : ''
+  process.stderr.write(`report: ${saved.html}${log}\n`)
 }

@@ -3,6 +3,7 @@
 import type { ExecResult } from '../connection/connection.js'
 import { formatPos, InterruptedError, TsplayError } from '../errors.js'
 import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
+import { progressLines, withoutProgressLines } from './progress.js'
 import type { TaskResult } from './result.js'
 
 /** Run one module for one host. A failed task is a result value; only bugs and
@@ -21,7 +22,7 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
   }
   const data: Record<string, unknown> = { ...plan.data }
   if (plan.facts) data.ansible_facts = plan.facts
-  const base = { msg: plan.msg ?? plan.reason, ...(plan.diff ? { diff: plan.diff } : {}) }
+  const base = { msg: plan.msg ?? plan.reason, ...(plan.diff ? { diff: plan.diff } : {}), ...(plan.report ? { report: plan.report } : {}) }
   if (plan.failed !== undefined) return done({ ...base, status: 'failed', msg: plan.failed, data })
   if (ctx.check) {
     if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
@@ -73,15 +74,23 @@ async function applyChange(c: Change, ctx: ModuleContext): Promise<Outcome> {
 async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContext): Promise<Outcome> {
   const start = new Date()
   const timeoutMs = ctx.timeoutMs === undefined ? c.timeoutMs : Math.min(ctx.timeoutMs, c.timeoutMs ?? ctx.timeoutMs)
-  const r = await ctx.conn.exec(c.cmd, {
+  const progress = ctx.onProgress ? progressLines(ctx.onProgress) : undefined
+  const onOutput = progress
+    ? (stream: 'stdout' | 'stderr', chunk: string) => {
+        ctx.onOutput?.(stream, chunk)
+        if (stream === 'stderr') progress(chunk)
+      }
+    : ctx.onOutput
+  const raw = await ctx.conn.exec(c.cmd, {
     become: c.noBecome ? undefined : ctx.become,
     env: c.env,
     cwd: c.cwd,
     stdin: c.stdin,
     timeoutMs,
-    onOutput: ctx.onOutput,
+    onOutput,
     signal: ctx.signal,
   })
+  const r = { ...raw, stderr: withoutProgressLines(raw.stderr) }
   const end = new Date()
   const failed = commandFailure({ ...c, timeoutMs }, r)
   let data: Record<string, unknown> = {}

@@ -53,6 +53,8 @@ export interface Scope {
   handler: boolean
   /** In rescue/always entered because the run is stopping: runs until a second Ctrl-C. */
   cleanup?: boolean
+  /** Inside a block's rescue or always section (shown in reports). */
+  section?: 'rescue' | 'always'
 }
 
 /** The signal that kills this scope's commands: cleanup survives the first interrupt. */

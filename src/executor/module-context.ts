@@ -74,7 +74,7 @@ function fileFinder(pc: PlayContext, task: Task, scope: Scope) {
   }
 }
 
-export async function moduleContext(pc: PlayContext, host: string, task: Task, scope: Scope, vars: Vars, onOutput?: ModuleContext['onOutput']): Promise<{ ctx: ModuleContext; delegatedTo?: string }> {
+export async function moduleContext(pc: PlayContext, host: string, task: Task, scope: Scope, vars: Vars, onOutput?: ModuleContext['onOutput'], onProgress?: ModuleContext['onProgress']): Promise<{ ctx: ModuleContext; delegatedTo?: string }> {
   const delegate = pick(task, scope, 'delegateTo')
   const target = delegate === undefined ? host : String(renderValue(delegate, vars, task.keyPos.delegate_to ?? task.pos))
   let conn = await connectionFor(pc, target)
@@ -101,6 +101,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     controller: pc.pool.controller,
     taskPos: task.pos,
     onOutput,
+    onProgress,
     signal: signalFor(pc, scope),
     timeoutMs,
   }

@@ -1,6 +1,8 @@
 // Runs one task across hosts (bounded by forks), records and reports each host's result, then
 // applies any_errors_fatal and max_fail_percentage.
+import type { ReportData } from '../modules/module.js'
 import type { Task, Vars } from '../playbook/types.js'
+import type { TaskResult } from './result.js'
 import { mapLimit } from '../util/limit.js'
 import type { PlayContext, Scope } from './context.js'
 import { recordResult } from './record.js'
@@ -22,18 +24,34 @@ export function taskName(t: Task, render?: (text: string) => string): string {
   return t.role ? `${t.role.name} : ${base}` : base
 }
 
+/** The result without its report data (the task's own and its loop items'), and that data. */
+function takeReports(r: TaskResult): { result: TaskResult; reports: ReportData[] } {
+  const reports: ReportData[] = []
+  const strip = <T extends TaskResult>(x: T): T => {
+    if (!x.report) return x
+    const { report, ...rest } = x
+    reports.push(report)
+    return rest as T
+  }
+  const result = strip(r)
+  return { result: result.items ? { ...result, items: result.items.map(strip) } : result, reports }
+}
+
 /** Run a task on hosts, record and report each result, then apply any_errors_fatal. */
 export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[] = []): Promise<void> {
   const name = taskName(task, (text) => renderString(text, varsFor(pc, hosts[0]!, scope, task.vars, task.pos, extra), task.pos))
-  pc.emit({ kind: 'task-start', name, pos: task.pos, hosts, handler: scope.handler, role: task.role?.name })
+  pc.emit({ kind: 'task-start', name, pos: task.pos, hosts, handler: scope.handler, role: task.role?.name, ...(scope.section ? { section: scope.section } : {}) })
   const noLog = task.noLog ?? scope.inherit.noLog ?? pc.play.noLog ?? false
   const runOnce = task.runOnce ?? false
   const targets = runOnce ? hosts.slice(0, 1) : hosts
   const ignoreUnreachable = task.ignoreUnreachable ?? scope.inherit.ignoreUnreachable ?? false
   const report = (host: string, run: HostRun) => {
-    const result = ignoreUnreachable && run.result.status === 'unreachable' ? { ...run.result, ignored: true } : run.result
+    const { result: withReport, reports } = takeReports(run.result)
+    const result = ignoreUnreachable && withReport.status === 'unreachable' ? { ...withReport, ignored: true } : withReport
     recordResult(pc, task, host, result, { ignoreUnreachable })
     pc.emit({ kind: 'task-result', host, task: name, pos: task.pos, result, delegatedTo: run.delegatedTo, noLog })
+    // Report data is the task's output: no_log hides it like the rest.
+    if (!noLog) for (const r of reports) pc.emit({ kind: 'report', host, task: name, section: r.section, data: r.data })
   }
   // Each host's result is reported as soon as it is in, so live progress is live.
   const runs = await mapLimit(targets, pc.opts.forks, async (h) => {

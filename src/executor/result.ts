@@ -1,5 +1,5 @@
 // A task's outcome on one host is a value, never an exception: failures travel as TaskResult.
-import type { FileDiff } from '../modules/module.js'
+import type { FileDiff, ReportData } from '../modules/module.js'
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
 
@@ -17,6 +17,8 @@ export interface TaskResult {
   /** What check mode would have done (commands, uploads), for -v and --json. */
   planned?: string[]
   durationMs: number
+  /** Data for the run report; the executor sends it as a `report` event, never in task-result. */
+  report?: ReportData
 }
 
 export interface ItemResult extends TaskResult {

@@ -11,6 +11,7 @@ import { runModule } from './apply.js'
 import { signalFor, type PlayContext, type Scope } from './context.js'
 import { OMIT, varsFor } from './hostvars.js'
 import { moduleContext, pick } from './module-context.js'
+import { progressMeter } from './progress.js'
 import { registeredValue, type ItemResult, type TaskResult } from './result.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -120,7 +121,10 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
   }
   const noLog = pick(task, scope, 'noLog') ?? pc.play.noLog ?? false
   const onOutput = pc.opts.verbose >= 2 && !noLog ? (stream: 'stdout' | 'stderr', chunk: string) => pc.emit({ kind: 'output', host, task: task.name ?? task.module, stream, chunk }) : undefined
-  const { ctx, delegatedTo } = await moduleContext(pc, host, task, scope, vars, onOutput)
+  // Progress counts are not secrets, so no_log tasks report them too, without the label.
+  const taskLabel = task.role ? `${task.role.name} : ${task.name ?? task.module}` : (task.name ?? task.module)
+  const progress = progressMeter(({ label, ...counts }) => pc.emit({ kind: 'progress', host, task: taskLabel, ...counts, ...(label !== undefined && !noLog ? { label } : {}) }))
+  const { ctx, delegatedTo } = await moduleContext(pc, host, task, scope, vars, onOutput, progress.update)
   const attempts = task.until ? numberKeyword(task, 'retries', vars, 3) + 1 : 1
   const delay = numberKeyword(task, 'delay', vars, 5)
   let result: TaskResult = failedResult('not run', started)
@@ -137,6 +141,7 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
     if (signalFor(pc, scope).aborted) break
     await sleep(delay * 1000)
   }
+  progress.end()
   if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }
   return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
 }

@@ -90,7 +90,7 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: S
     setLost(false)
     // Tasks that touch a lost host fail fast; they must not stop the rest of its rescue.
     const rescueScope = lost.length ? { ...after, inherit: { ...after.inherit, ignoreUnreachable: true } } : after
-    await walk(pc, block.rescue, cleanupHosts, rescueScope, extra)
+    await walk(pc, block.rescue, cleanupHosts, { ...rescueScope, section: 'rescue' }, extra)
     setLost(true)
     for (const h of failed) if (!pc.state.host(h).failed && !pc.state.host(h).unreachable) pc.state.host(h).stats.rescued++
     stillFailed = failed.filter((h) => pc.state.host(h).failed)
@@ -99,7 +99,7 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], scope: S
     const alwaysHosts = inHosts.filter((h) => (lost.includes(h) || !pc.state.host(h).unreachable) && !pc.state.host(h).ended)
     for (const h of stillFailed) pc.state.host(h).failed = false
     setLost(false)
-    await walk(pc, block.always, alwaysHosts, lost.length ? { ...after, inherit: { ...after.inherit, ignoreUnreachable: true } } : after, extra)
+    await walk(pc, block.always, alwaysHosts, { ...(lost.length ? { ...after, inherit: { ...after.inherit, ignoreUnreachable: true } } : after), section: 'always' }, extra)
     setLost(true)
     for (const h of stillFailed) pc.state.host(h).failed = true
   }

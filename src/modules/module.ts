@@ -2,6 +2,7 @@
 // (src/executor/apply.ts) acts. --check is "plan, do not apply", so check mode is right for free.
 import type { BecomeOptions, Connection, ExecResult } from '../connection/connection.js'
 import type { SourcePos } from '../errors.js'
+import type { OnProgress } from '../executor/progress.js'
 
 /** Before/after of one thing (a file's content, a user's attributes, a rule set). */
 export interface FileDiff {
@@ -68,6 +69,14 @@ export interface Plan {
   failed?: string
   /** Message shown for the task (debug). */
   msg?: string
+  /** Data for a section of the run report (the `report` module): sent as a `report` event. */
+  report?: ReportData
+}
+
+/** One contribution to the HTML run report (docs/report.md). */
+export interface ReportData {
+  section: string
+  data: Record<string, unknown>
 }
 
 export interface ModuleContext {
@@ -92,6 +101,10 @@ export interface ModuleContext {
   taskPos: SourcePos
   /** Live output of long commands. */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void
+  /** Counts of a long step (files, bytes, totals) as they grow; the runner adds rate and ETA
+   * and turns them into `progress` events. Commands run by the runner report through
+   * `tsplay-progress` stderr lines (src/executor/progress.ts). */
+  onProgress?: OnProgress
   signal?: AbortSignal
   /** The task's `timeout:` in ms; every command of the task is killed after it. */
   timeoutMs?: number

@@ -5,10 +5,14 @@ import { JsonReporter } from './json.js'
 import { MaskingReporter } from './masked.js'
 import { palette } from './paint.js'
 import { PlainReporter } from './plain.js'
+import type { RunLogReporter } from './run-log.js'
+import { TeeReporter, type SharedClock } from './tee.js'
 import { TtyReporter } from './tty.js'
 
 export { chooseMode, useColor, type ReporterMode } from './mode.js'
 export { HIDDEN_MSG } from './hidden.js'
+export { RunLogReporter } from './run-log.js'
+export { SharedClock } from './tee.js'
 
 export interface ReporterOptions {
   mode: 'tty' | 'plain' | 'json'
@@ -20,10 +24,13 @@ export interface ReporterOptions {
   out: NodeJS.WritableStream
   /** Secrets to hide in everything printed (vault values, passwords). */
   secrets?: SecretRegistry
+  /** Also keep the run log for the HTML report (masked like the rest), stamped with the same clock. */
+  runLog?: { reporter: RunLogReporter; clock: SharedClock }
 }
 
 export function createReporter(opts: ReporterOptions): Reporter {
-  const inner = createInner(opts)
+  const console = createInner(opts)
+  const inner = opts.runLog ? new TeeReporter([console, opts.runLog.reporter], opts.runLog.clock) : console
   return opts.secrets ? new MaskingReporter(inner, opts.secrets) : inner
 }
 
@@ -31,7 +38,7 @@ function createInner(opts: ReporterOptions): Reporter {
   const p = palette(opts.color)
   switch (opts.mode) {
     case 'json':
-      return new JsonReporter(opts.out)
+      return new JsonReporter(opts.out, opts.runLog?.clock.now)
     case 'plain':
       return new PlainReporter({ verbose: opts.verbose, diff: opts.diff, p, out: opts.out })
     case 'tty':

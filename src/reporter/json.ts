@@ -2,11 +2,16 @@
 import { dispatch, type EventHandlers, type Reporter, type RunEvent } from '../events.js'
 import { censorResult } from './hidden.js'
 
+/** Where lines go: stdout, a file, or the run log kept in memory for the HTML report. */
+export interface LineSink {
+  write(text: string): unknown
+}
+
 export class JsonReporter implements Reporter {
   private readonly handlers: EventHandlers
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
+    private readonly out: LineSink,
     private readonly now: () => Date = () => new Date(),
   ) {
     // Written out per kind, though most are verbatim: a new kind must be looked at (does it
@@ -18,6 +23,8 @@ export class JsonReporter implements Reporter {
       'task-start': line,
       'task-result': (e) => this.line(e.noLog ? { ...e, result: censorResult(e.result) } : e),
       output: line,
+      progress: line,
+      report: line,
       warning: line,
       message: line,
       recap: line,
@@ -37,6 +44,6 @@ export class JsonReporter implements Reporter {
 }
 
 /** Module data is arbitrary; a bigint would make JSON.stringify throw mid-run. */
-function jsonSafe(_key: string, v: unknown): unknown {
+export function jsonSafe(_key: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v
 }

@@ -5,6 +5,7 @@ import { banner, taskLabel } from './banner.js'
 import { formatResult } from './format-result.js'
 import { LiveOutput } from './live-output.js'
 import type { Palette } from './paint.js'
+import { formatProgress, ProgressPacer } from './progress.js'
 import { formatRecap } from './recap.js'
 
 export interface PlainOptions {
@@ -16,6 +17,7 @@ export interface PlainOptions {
 
 export class PlainReporter implements Reporter {
   private readonly live = new LiveOutput()
+  private readonly pacer = new ProgressPacer()
   private readonly handlers: EventHandlers
 
   constructor(private readonly o: PlainOptions) {
@@ -34,12 +36,18 @@ export class PlainReporter implements Reporter {
         if (verbose >= 2) this.write(`task path: ${formatPos(e.pos)}\n`)
       },
       'task-result': (e) => {
+        this.pacer.forget(e.host, e.task)
         this.write(this.live.flush(e.host))
         this.write(formatResult(e, { verbose, diff: o.diff, p }))
       },
       output: (e) => {
         if (verbose >= 2) this.write(p.dim(this.live.push(e)))
       },
+      progress: (e) => {
+        if (this.pacer.shouldPrint(e)) this.write(p.dim(`progress: [${e.host}] ${formatProgress(e)}`) + '\n')
+      },
+      // The report module's data is for the HTML report; the task's own line says it was added.
+      report: () => {},
       warning: (e) => {
         const at = e.pos ? ` (${formatPos(e.pos)})` : ''
         this.write(p.warn(`[WARNING]: ${e.message}${at}`) + '\n')

@@ -6,6 +6,7 @@ import { displayed, formatResult } from './format-result.js'
 import { LiveTask } from './listr.js'
 import { LiveOutput } from './live-output.js'
 import type { Palette } from './paint.js'
+import { formatProgress } from './progress.js'
 import { formatRecap } from './recap.js'
 
 export interface TtyOptions {
@@ -75,6 +76,9 @@ export class TtyReporter implements Reporter {
           this.current.live.setOutput(lines.trimEnd().split('\n').pop()!)
         }
       },
+      // The live line's output bar shows the latest count; events come at most once a second.
+      progress: (e) => this.current?.live.setOutput(`${e.host}: ${formatProgress(e)}`),
+      report: () => {},
       warning: (e) => this.say(p.warn(`[WARNING]: ${e.message}`) + '\n'),
       message: (e) => this.say(e.text.endsWith('\n') ? e.text : `${e.text}\n`),
       recap: (e) => {

@@ -7,7 +7,7 @@ import type { RunEventKind } from '../../src/events.js'
 // A Record over RunEventKind: adding a kind fails to compile until it is listed here.
 const kinds: Record<RunEventKind, true> = {
   'run-start': true, 'play-start': true, 'task-start': true, 'task-result': true,
-  output: true, warning: true, message: true, recap: true, 'run-end': true,
+  output: true, progress: true, report: true, warning: true, message: true, recap: true, 'run-end': true,
 }
 
 const doc = readFileSync(new URL('../../../docs/events.md', import.meta.url), 'utf8')

@@ -1,4 +1,4 @@
-// Core modules: command, shell, raw, debug, set_fact, assert, fail, setup, pause.
+// Core modules: command, shell, raw, debug, set_fact, assert, fail, setup, pause, report.
 import type { Module } from '../module.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
@@ -6,8 +6,9 @@ import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { pause } from './pause.js'
 import { rawModule } from './raw.js'
+import { report } from './report.js'
 import { setFact } from './set_fact.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
 
-export const coreModules: Module<any, any>[] = [command, shell, rawModule, debug, setFact, assert, fail, setup, pause]
+export const coreModules: Module<any, any>[] = [command, shell, rawModule, debug, setFact, assert, fail, setup, pause, report]

@@ -237,6 +237,9 @@ function withAttrs(args: ArchiveArgs, st: ArchiveState, why: string, data: Recor
   return plan
 }
 
+/** GNU tar's checkpoints as tsplay-progress lines on stderr: bytes written so far. */
+export const TAR_PROGRESS = `--checkpoint=2560 '--checkpoint-action=echo=tsplay-progress bytes=%{w}T'`
+
 /** Build into a private temp folder beside dest, then rename over it: dest is never half-written. */
 function buildCmd(args: ArchiveArgs, st: ArchiveState, lay: ReturnType<typeof layout>, mode?: string): string {
   const D = argPath(lay.dest)
@@ -250,7 +253,8 @@ function buildCmd(args: ArchiveArgs, st: ArchiveState, lay: ReturnType<typeof la
     make = sh`(cd ${argPath(lay.root)} && zip -r -y -q -nw "$t/a.zip" -- ${lay.rels}${raw(x)}) && printf '%s\\n' ${'tsplay-manifest ' + st.sourceSum} | zip -q -z "$t/a.zip" && mv -- "$t/a.zip" "$t/a"`
   } else {
     // rc 1 is "file changed as we read it": the archive is complete, a live spool is no error.
-    make = sh`{ tar -c ${TAR_FLAG[args.format]} --numeric-owner -f "$t/a" ${raw(tarSources(lay.root, lay.rels, lay.excludes))}; [ $? -le 1 ]; }`
+    // Every 25 MiB tar tells the runner how far it got (a progress event; see docs/events.md).
+    make = sh`{ tar -c ${TAR_FLAG[args.format]} --numeric-owner ${raw(TAR_PROGRESS)} -f "$t/a" ${raw(tarSources(lay.root, lay.rels, lay.excludes))}; [ $? -le 1 ]; }`
   }
   // A replaced archive keeps its mode and (as root) its owner, as Ansible writes it in place.
   const keep = st.dest.exists ? sh` && chmod --reference=${D} "$t/a"${raw(st.euid === 0 ? sh` && chown --reference=${D} "$t/a"` : '')}` : ''

@@ -179,6 +179,9 @@ export const maildirDigest = defineModule<MaildirDigestArgs, MaildirDigestState>
         streamed = true
         if (head.length < 9) head += chunk.slice(0, 9)
         parser.push(chunk)
+        // The count to compare with, when given, is the total this mailbox should reach.
+        const total = args.compare_to?.[name]?.count
+        ctx.onProgress?.({ label: name, files: parser.count, ...(typeof total === 'number' ? { totalFiles: total } : {}) })
       }
       const r = await ctx.conn.exec(sh`bash -c ${DIGEST_SCRIPT} maildir_digest ${dir}`, { become: ctx.become, signal: ctx.signal, onOutput })
       if (r.rc !== 0) throw new TsplayError(`Cannot read Maildir ${dir}: ${r.stderr.trim() || `exit code ${r.rc}`}`)

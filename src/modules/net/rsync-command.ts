@@ -45,7 +45,10 @@ export const ITEM_PREFIX = 'tsplay-item '
 
 export function rsyncCommand(args: SyncArgs, remote: RemoteSide | undefined, dryRun: boolean): string {
   const w: string[] = ['rsync', `--out-format=${ITEM_PREFIX}%i %n`, '--stats']
+  // progress2: one overall progress line (bytes, files checked) that synchronize turns into
+  // progress events; a dry run transfers nothing, so it has none.
   if (dryRun) w.push('--dry-run')
+  else w.push('--info=progress2')
   if (args.archive) {
     w.push('--archive')
     // Ansible: with archive on, an option set to false turns that part of -a off.

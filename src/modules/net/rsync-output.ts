@@ -23,7 +23,8 @@ const STATS: Array<[keyof RsyncReport, RegExp]> = [
 
 export function parseRsync(stdout: string): RsyncReport {
   const report: RsyncReport = { changed: [], deleted: [] }
-  for (const line of stdout.split('\n')) {
+  // --info=progress2 redraws its line with \r; each piece is a line of its own.
+  for (const line of stdout.split(/[\r\n]/)) {
     if (line.startsWith(ITEM_PREFIX)) {
       const item = line.slice(ITEM_PREFIX.length)
       const del = /^\*deleting\s+(.*)$/.exec(item)
@@ -45,4 +46,30 @@ export function parseRsync(stdout: string): RsyncReport {
 function isChange(item: string): boolean {
   const flags = item.slice(0, 11)
   return !(flags.startsWith('.') && /^[. ]*$/.test(flags.slice(2)))
+}
+
+/** One --info=progress2 line: `  1,200,000   2%   44.53MB/s    0:00:00 (xfr#6, to-chk=294/301)`.
+ * Files are those checked so far; their total is known once rsync has the whole list (to-chk,
+ * not ir-chk, which still grows). */
+export function parseProgress2(line: string): { bytes: number; files?: number; totalFiles?: number } | undefined {
+  const m = /^\s*([\d,]+)\s+\d+%\s+\S+\s+\d+:\d\d:\d\d(?:\s+\(xfr#\d+, (ir|to)-chk=(\d+)\/(\d+)\))?/.exec(line)
+  if (!m) return undefined
+  const bytes = Number(m[1]!.replace(/,/g, ''))
+  if (!m[2]) return { bytes }
+  const left = Number(m[3])
+  const total = Number(m[4])
+  return m[2] === 'to' ? { bytes, files: total - left, totalFiles: total } : { bytes, files: total - left }
+}
+
+/** Feeds rsync's stdout (cut anywhere) to `on`, one progress2 line at a time. */
+export function progress2Reader(on: (p: { bytes: number; files?: number; totalFiles?: number }) => void): (chunk: string) => void {
+  let rest = ''
+  return (chunk) => {
+    const parts = (rest + chunk).split(/[\r\n]/)
+    rest = parts.pop()!
+    for (const line of parts) {
+      const p = parseProgress2(line)
+      if (p) on(p)
+    }
+  }
 }

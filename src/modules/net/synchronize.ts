@@ -6,7 +6,7 @@ import { commandFailure } from '../../executor/apply.js'
 import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
-import { parseRsync } from './rsync-output.js'
+import { parseRsync, progress2Reader } from './rsync-output.js'
 
 export interface SyncState {
   /** Where rsync runs: the task host, the controller, or src_host (push between hosts). */
@@ -96,7 +96,17 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
           run: async (ctx) => {
             const conn = await runner(state, args, ctx)
             const started = Date.now()
-            const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, onOutput: ctx.onOutput, signal: ctx.signal })
+            // Files only go up: rsync's checked count dips as its incremental list grows.
+            let files = 0
+            const progress = progress2Reader((p) => {
+              files = Math.max(files, p.files ?? 0)
+              ctx.onProgress?.({ label: args.dest, bytes: p.bytes, ...(p.files === undefined ? {} : { files }), ...(p.totalFiles === undefined ? {} : { totalFiles: p.totalFiles }) })
+            })
+            const onOutput = (stream: 'stdout' | 'stderr', chunk: string) => {
+              ctx.onOutput?.(stream, chunk)
+              if (stream === 'stdout') progress(chunk)
+            }
+            const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, onOutput, signal: ctx.signal })
             const elapsed = (Date.now() - started) / 1000
             const failed = commandFailure({ cmd }, r)
             if (failed !== undefined) return { changed: false, failed, data: { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr } }

@@ -72,7 +72,7 @@ test('check mode itemizes with --dry-run, changes nothing, and predicts the real
   const before = readdirSync(join(dest, 'alice/Maildir/cur')).sort()
   const checked = await run(full(src, dest), { check: true, diff: true })
   assert.equal(checked.status, 'changed')
-  assert.match(checked.planned![0]!, /^rsync '--out-format=tsplay-item %i %n' --stats --archive --numeric-ids --hard-links --acls --xattrs '--exclude=\*\.tmp' -- /)
+  assert.match(checked.planned![0]!, /^rsync '--out-format=tsplay-item %i %n' --stats --info=progress2 --archive --numeric-ids --hard-links --acls --xattrs '--exclude=\*\.tmp' -- /)
   assert.deepEqual(readdirSync(join(dest, 'alice/Maildir/cur')).sort(), before)
   assert.equal(await readFile(join(dest, 'tagged'), 'utf8'), 'xattr\n')
   const predicted = checked.diff![0]!.after.trim().split('\n')
