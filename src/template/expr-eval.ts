@@ -1,107 +1,99 @@
-// Evaluates a parsed expression (jexl's AST) with Jinja semantics. We walk the tree ourselves
-// rather than use jexl's evaluator so that `x is defined` and `x | default(...)` can see a
-// missing variable, every other missing variable is an error naming its full path, and `and`,
-// `or`, `==` and `in` behave as in Python.
+// Evaluates a parsed Jinja expression (jinja-parse.ts) with Jinja semantics: `x is defined` and
+// `x | default(...)` see a missing variable, every other missing variable is an error naming its
+// full path, and `and`, `or`, `==` and `in` behave as in Python.
 import { didYouMean } from '../util/suggest.js'
 import { getOwn, ownKeys, TemplateFault, undefinedPath, UndefinedVariable } from './failures.js'
-import { filters, METHOD_PREFIX } from './filters.js'
-import { helpers } from './helpers.js'
+import { callFilter, filters, methods } from './filters.js'
+import { functions } from './functions.js'
+import type { Node } from './jinja-parse.js'
 import { runTest, tests } from './tests.js'
-import { deepEqual, isMapping, toText, truthy, typeName } from './values.js'
+import { compare, deepEqual, isMapping, toText, truthy, typeName } from './values.js'
 
-/** jexl's AST, declared here so only expressions.ts imports jexl. */
-export type Node =
-  | { type: 'UnaryExpression'; operator: string; right: Node }
-  | { type: 'BinaryExpression'; operator: string; left: Node; right: Node }
-  | { type: 'ConditionalExpression'; test: Node; consequent?: Node; alternate: Node }
-  | { type: 'FilterExpression'; relative: boolean; expr: Node; subject: Node }
-  | { type: 'Literal'; value: string | number | boolean }
-  | { type: 'ArrayLiteral'; value: Node[] }
-  | { type: 'ObjectLiteral'; value: Record<string, Node> }
-  | { type: 'Identifier'; value: string; from?: Node; relative?: boolean }
-  | { type: 'FunctionCall'; name: string; pool: 'functions' | 'transforms'; args: Node[] }
+export type { Node }
 
-/** Jinja's literal names; both spellings, since Ansible users write either. */
-const CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null, none: null }
-
+type Vars = Record<string, unknown>
 type Arith = (a: number, b: number) => number
 const ARITH: Record<string, Arith> = {
   '-': (a, b) => a - b,
   '*': (a, b) => a * b,
   '/': (a, b) => a / b,
   '//': (a, b) => Math.floor(a / b),
-  '%': (a, b) => a % b,
-  '^': (a, b) => a ** b,
+  '%': (a, b) => ((a % b) + b) % b,
   '**': (a, b) => a ** b,
 }
 
-export function evalNode(n: Node, vars: Record<string, unknown>): unknown {
-  switch (n.type) {
-    case 'Literal':
-      return n.value
-    case 'ArrayLiteral':
-      return n.value.map((x) => evalNode(x, vars))
-    case 'ObjectLiteral':
-      return Object.fromEntries(Object.entries(n.value).map(([k, v]) => [k, evalNode(v, vars)]))
-    case 'Identifier':
-      return identifier(n, vars)
-    case 'FilterExpression':
-      return index(n, vars)
-    case 'ConditionalExpression': {
-      const test = evalNode(n.test, vars)
-      if (!truthy(test)) return evalNode(n.alternate, vars)
-      return n.consequent ? evalNode(n.consequent, vars) : test
+export function evalNode(n: Node, vars: Vars): unknown {
+  switch (n.t) {
+    case 'lit':
+      return n.v
+    case 'name': {
+      const r = getOwn(vars, n.name)
+      if (r.found) return r.value
+      throw undefinedPath([n.name], Object.keys(vars))
     }
-    case 'UnaryExpression':
-      return !truthy(evalNode(n.right, vars))
-    case 'BinaryExpression':
-      return binary(n.operator, n.left, n.right, vars)
-    case 'FunctionCall':
+    case 'attr':
+    case 'index':
+      return member(n, vars)
+    case 'slice':
+      return slice(n, vars)
+    case 'list':
+      return n.items.map((x) => evalNode(x, vars))
+    case 'dict':
+      return Object.fromEntries(n.pairs.map(([k, v]) => [toText(evalNode(k, vars)), evalNode(v, vars)]))
+    case 'not':
+      return !truthy(evalNode(n.x, vars))
+    case 'neg': {
+      const v = evalNode(n.x, vars)
+      if (typeof v !== 'number') throw new TemplateFault(`cannot negate a ${typeName(v)}`)
+      return -v
+    }
+    case 'cond':
+      if (truthy(evalNode(n.test, vars))) return evalNode(n.yes, vars)
+      return n.no ? evalNode(n.no, vars) : ''
+    case 'bin':
+      return binary(n.op, n.l, n.r, vars)
+    case 'filter':
+      return filter(n, vars)
+    case 'test':
+      return isTest(n, vars)
+    case 'call':
       return call(n, vars)
   }
 }
 
-function identifier(n: Node & { type: 'Identifier' }, vars: Record<string, unknown>): unknown {
-  if (n.relative) throw new TemplateFault(`'.${n.value}' outside a list filter is not supported`)
-  if (!n.from) {
-    const r = getOwn(vars, n.value)
-    if (r.found) return r.value
-    if (Object.hasOwn(CONSTANTS, n.value)) return CONSTANTS[n.value]
-    throw undefinedPath([n.value], Object.keys(vars))
-  }
-  const base = evalNode(n.from, vars)
-  const r = getOwn(base, n.value)
-  if (!r.found) throw undefinedPath([...pathOf(n.from), n.value], ownKeys(base))
-  return r.value
-}
-
-function index(n: Node & { type: 'FilterExpression' }, vars: Record<string, unknown>): unknown {
-  if (n.relative) {
-    throw new TemplateFault('jexl list filters ([.x == 1]) are not supported', "Use selectattr('x', 'equalto', 1).")
-  }
-  const base = evalNode(n.subject, vars)
-  const key = evalNode(n.expr, vars)
+function member(n: Node & { t: 'attr' | 'index' }, vars: Vars): unknown {
+  const base = evalNode(n.obj, vars)
+  const key = n.t === 'attr' ? n.name : evalNode(n.key, vars)
   // Python's negative indexes count from the end.
   const k = typeof key === 'number' && key < 0 && (Array.isArray(base) || typeof base === 'string') ? base.length + key : key
   const r = typeof base === 'string' && typeof k === 'number' ? { found: k < base.length, value: base[k] } : getOwn(base, toText(k))
-  if (!r.found) throw undefinedPath([...pathOf(n.subject), toText(key)], ownKeys(base))
+  if (!r.found) throw undefinedPath([...pathOf(n.obj), toText(key)], ownKeys(base))
   return r.value
 }
 
-function binary(op: string, left: Node, right: Node, vars: Record<string, unknown>): unknown {
-  switch (op) {
-    case 'and':
-    case '&&': {
-      const l = evalNode(left, vars)
-      return truthy(l) ? evalNode(right, vars) : l
-    }
-    case 'or':
-    case '||': {
-      const l = evalNode(left, vars)
-      return truthy(l) ? l : evalNode(right, vars)
-    }
-    case 'is':
-      return isTest(left, right, vars)
+function slice(n: Node & { t: 'slice' }, vars: Vars): unknown {
+  const base = evalNode(n.obj, vars)
+  if (!Array.isArray(base) && typeof base !== 'string') throw new TemplateFault(`cannot slice a ${typeName(base)}`)
+  const num = (x: Node | undefined): number | undefined => (x ? Number(evalNode(x, vars)) : undefined)
+  const step = num(n.step) ?? 1
+  const items = [...base]
+  const len = items.length
+  const clamp = (v: number | undefined, dflt: number): number => (v === undefined ? dflt : v < 0 ? Math.max(len + v, step < 0 ? -1 : 0) : Math.min(v, step < 0 ? len - 1 : len))
+  const out: unknown[] = []
+  if (step > 0) for (let i = clamp(num(n.start), 0); i < clamp(num(n.stop), len); i += step) out.push(items[i])
+  else if (step < 0) for (let i = clamp(num(n.start), len - 1); i > clamp(num(n.stop), -1); i += step) out.push(items[i])
+  else throw new TemplateFault('slice step cannot be zero')
+  return typeof base === 'string' ? out.join('') : out
+}
+
+function binary(op: string, left: Node, right: Node, vars: Vars): unknown {
+  if (op === 'and') {
+    const l = evalNode(left, vars)
+    return truthy(l) ? evalNode(right, vars) : l
+  }
+  if (op === 'or') {
+    const l = evalNode(left, vars)
+    return truthy(l) ? l : evalNode(right, vars)
   }
   const a = evalNode(left, vars)
   const b = evalNode(right, vars)
@@ -111,13 +103,16 @@ function binary(op: string, left: Node, right: Node, vars: Record<string, unknow
     case '!=':
       return !deepEqual(a, b)
     case '<':
+      return compare(a, b, op) < 0
     case '<=':
+      return compare(a, b, op) <= 0
     case '>':
+      return compare(a, b, op) > 0
     case '>=':
-      return helpers[{ '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' }[op]]!(a, b)
+      return compare(a, b, op) >= 0
     case 'in':
       return contains(b, a)
-    case 'not_in':
+    case 'not in':
       return !contains(b, a)
     case '~':
       return toText(a) + toText(b)
@@ -126,14 +121,35 @@ function binary(op: string, left: Node, right: Node, vars: Record<string, unknow
       if (typeof a === 'string' && typeof b === 'string') return a + b
       if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b]
       throw new TemplateFault(`cannot add a ${typeName(a)} and a ${typeName(b)}`, "Join text with '~': 'a' ~ 1.")
+    case '*':
+      if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b))
+      if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat()
+      break
+    case '%':
+      if (typeof a === 'string') return percentFormat(a, b)
+      break
   }
   const f = ARITH[op]
   if (!f) throw new TemplateFault(`unsupported operator '${op}'`)
-  if (typeof a !== 'number' || typeof b !== 'number') {
+  const x = typeof a === 'boolean' ? Number(a) : a
+  const y = typeof b === 'boolean' ? Number(b) : b
+  if (typeof x !== 'number' || typeof y !== 'number') {
     throw new TemplateFault(`'${op}' needs two numbers, got a ${typeName(a)} and a ${typeName(b)}`, 'Convert with | int or | float.')
   }
-  if (b === 0 && ['/', '//', '%'].includes(op)) throw new TemplateFault('division by zero')
-  return f(a, b)
+  if (y === 0 && ['/', '//', '%'].includes(op)) throw new TemplateFault('division by zero')
+  return f(x, y)
+}
+
+/** Python's `'%s-%d' % (a, b)`. */
+function percentFormat(fmt: string, args: unknown): string {
+  const list = Array.isArray(args) ? [...args] : [args]
+  return fmt.replace(/%([-+0 #]*\d*(?:\.\d+)?)([sdifrx%])/g, (_m, _flags: string, conv: string) => {
+    if (conv === '%') return '%'
+    const v = list.shift()
+    if (conv === 'd' || conv === 'i') return String(Math.trunc(Number(v)))
+    if (conv === 'x') return Math.trunc(Number(v)).toString(16)
+    return toText(v)
+  })
 }
 
 function contains(container: unknown, item: unknown): boolean {
@@ -144,28 +160,22 @@ function contains(container: unknown, item: unknown): boolean {
 }
 
 /** `x is [not] name` or `x is [not] name(args)`. */
-function isTest(left: Node, right: Node, vars: Record<string, unknown>): boolean {
-  let negate = false
-  if (right.type === 'UnaryExpression') {
-    negate = true
-    right = right.right
-  }
-  const name = right.type === 'Identifier' && !right.from ? right.value : right.type === 'FunctionCall' ? right.name : undefined
-  if (name === undefined) throw new TemplateFault("'is' must be followed by a test name, e.g. 'x is defined'")
-  const args = right.type === 'FunctionCall' ? right.args.map((a) => evalNode(a, vars)) : []
+function isTest(n: Node & { t: 'test' }, vars: Vars): boolean {
+  const args = n.args.map((a) => evalNode(a, vars))
   let ok: boolean
-  if (name === 'defined' || name === 'undefined') {
-    ok = (lenient(left, vars) !== undefined) === (name === 'defined')
-  } else if (Object.hasOwn(tests, name)) {
-    ok = runTest(name, evalNode(left, vars), args)
+  if (n.name === 'defined' || n.name === 'undefined') {
+    ok = (lenient(n.subject, vars) !== undefined) === (n.name === 'defined')
+  } else if (Object.hasOwn(tests, n.name)) {
+    const kw = Object.fromEntries(Object.entries(n.kw).map(([k, v]) => [k, evalNode(v, vars)]))
+    ok = runTest(n.name, evalNode(n.subject, vars), Object.keys(kw).length ? [...args, kw] : args)
   } else {
-    throw new TemplateFault(`unknown test '${name}'.${didYouMean(name, ['defined', 'undefined', ...Object.keys(tests)])}`.replace(/\.$/, ''))
+    throw new TemplateFault(`unknown test '${n.name}'.${didYouMean(n.name, ['defined', 'undefined', ...Object.keys(tests)])}`.replace(/\.$/, ''))
   }
-  return negate ? !ok : ok
+  return n.negate ? !ok : ok
 }
 
 /** The value, or undefined when the variable (or a step of its path) is missing. */
-function lenient(n: Node, vars: Record<string, unknown>): unknown {
+export function lenient(n: Node, vars: Vars): unknown {
   try {
     return evalNode(n, vars)
   } catch (e) {
@@ -174,28 +184,42 @@ function lenient(n: Node, vars: Record<string, unknown>): unknown {
   }
 }
 
-function call(n: Node & { type: 'FunctionCall' }, vars: Record<string, unknown>): unknown {
-  if (n.pool === 'functions') {
-    if (n.name === 'lookup') return helpers.lookup!(...n.args.map((a) => evalNode(a, vars)))
-    const isTestName = Object.hasOwn(tests, n.name) || n.name === 'defined' || n.name === 'undefined'
-    const hint = isTestName ? `'${n.name}' is a test: write 'x is ${n.name}(...)'.` : 'Functions: lookup(\'env\', NAME).'
-    throw new TemplateFault(`unknown function '${n.name}'`, hint)
-  }
-  const f = Object.hasOwn(filters, n.name) ? filters[n.name] : undefined
-  if (!f) {
-    const method = n.name.startsWith(METHOD_PREFIX)
-    const shown = method ? `.${n.name.slice(METHOD_PREFIX.length)}()` : `'${n.name}'`
-    const known = Object.keys(filters).filter((k) => !k.startsWith(METHOD_PREFIX))
-    throw new TemplateFault(`unknown ${method ? 'method' : 'filter'} ${shown}.${method ? '' : didYouMean(n.name, known)}`.replace(/\.$/, ''))
+function kwargs(kw: Record<string, Node>, vars: Vars): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(kw).map(([k, v]) => [k, evalNode(v, vars)]))
+}
+
+function filter(n: Node & { t: 'filter' }, vars: Vars): unknown {
+  if (!Object.hasOwn(filters, n.name)) {
+    throw new TemplateFault(`unknown filter '${n.name}'.${didYouMean(n.name, Object.keys(filters))}`.replace(/\.$/, ''))
   }
   // default/mandatory exist to handle a missing subject.
-  const first = ['default', 'd', 'mandatory'].includes(n.name) ? lenient(n.args[0]!, vars) : evalNode(n.args[0]!, vars)
-  return f(first, ...n.args.slice(1).map((a) => evalNode(a, vars)))
+  const subject = ['default', 'd', 'mandatory'].includes(n.name) ? lenient(n.subject, vars) : evalNode(n.subject, vars)
+  return callFilter(n.name, subject, n.args.map((a) => evalNode(a, vars)), kwargs(n.kw, vars))
+}
+
+function call(n: Node & { t: 'call' }, vars: Vars): unknown {
+  const args = (): unknown[] => n.args.map((a) => evalNode(a, vars))
+  if (n.fn.t === 'name') {
+    const name = n.fn.name
+    const fn = Object.hasOwn(functions, name) ? functions[name]! : undefined
+    if (fn) return fn(vars, args(), kwargs(n.kw, vars))
+    const isTestName = Object.hasOwn(tests, name) || name === 'defined' || name === 'undefined'
+    const hint = isTestName ? `'${name}' is a test: write 'x is ${name}(...)'.` : `Functions: ${Object.keys(functions).join(', ')}.`
+    throw new TemplateFault(`unknown function '${name}'`, hint)
+  }
+  if (n.fn.t === 'attr') {
+    const subject = evalNode(n.fn.obj, vars)
+    const m = Object.hasOwn(methods, n.fn.name) ? methods[n.fn.name]! : undefined
+    if (!m) throw new TemplateFault(`unknown method .${n.fn.name}() on a ${typeName(subject)}`)
+    return m(subject, ...args())
+  }
+  throw new TemplateFault('only functions and methods can be called')
 }
 
 /** The user's spelling of a path node, for error messages. */
 function pathOf(n: Node): string[] {
-  if (n.type === 'Identifier') return n.from ? [...pathOf(n.from), n.value] : [n.value]
-  if (n.type === 'FilterExpression' && n.expr.type === 'Literal') return [...pathOf(n.subject), String(n.expr.value)]
+  if (n.t === 'name') return [n.name]
+  if (n.t === 'attr') return [...pathOf(n.obj), n.name]
+  if (n.t === 'index' && n.key.t === 'lit') return [...pathOf(n.obj), toText(n.key.v)]
   return ['(…)']
 }

@@ -6,7 +6,7 @@ import { stringify as yamlStringify } from 'yaml'
 import { quote as shellQuote } from '../connection/quote.js'
 import { getOwn, TemplateFault } from './failures.js'
 import { pyRegExp, pyReplacement } from './pyregex.js'
-import { deepEqual, isMapping, toText, truthy, typeName } from './values.js'
+import { compare, deepEqual, isMapping, toText, truthy, typeName } from './values.js'
 
 export type Helper = (...args: unknown[]) => unknown
 
@@ -21,18 +21,6 @@ function str(v: unknown, helper: string): string {
 function list(v: unknown, helper: string): unknown[] {
   if (Array.isArray(v)) return v
   throw new TemplateFault(`${helper} expects a list, got a ${typeName(v)}`)
-}
-
-function compare(a: unknown, b: unknown, op: string): number {
-  const bothNumbers = typeof a === 'number' && typeof b === 'number'
-  const bothStrings = typeof a === 'string' && typeof b === 'string'
-  if (!bothNumbers && !bothStrings) {
-    throw new TemplateFault(
-      `cannot compare a ${typeName(a)} with a ${typeName(b)} using ${op}`,
-      'Convert one side first, e.g. x | int (expressions) or (int x) (templates).',
-    )
-  }
-  return a === b ? 0 : (a as number) < (b as number) ? -1 : 1
 }
 
 function sortKeys(v: unknown): unknown {

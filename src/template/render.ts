@@ -9,9 +9,18 @@ import { Walker } from './hbs-walk.js'
 import { helpers } from './helpers.js'
 import { jinjaExpression, jinjaStatement } from './jinja-hints.js'
 import { toText } from './values.js'
+import { evalNode } from './expr-eval.js'
+import type { Node } from './jinja-parse.js'
+import { listFilters } from './list-filters.js'
+import { isHandlebarsProgram, splitSegments } from './segments.js'
+
+/** A piece of a string read expression by expression: text, a Jinja expression, or a helper call. */
+type Part = string | { node: Node; loc: { line: number; col: number } } | { mustache: Mustache }
 
 type Parsed =
   | { kind: 'path'; segments: string[] }
+  | { kind: 'expr'; node: Node }
+  | { kind: 'mixed'; parts: Part[] }
   | { kind: 'single'; node: Mustache }
   | { kind: 'program'; program: Program }
   | { kind: 'fault'; fault: TemplateFault }
@@ -23,10 +32,11 @@ type HandlebarsLib = typeof import('handlebars')
 let handlebars: HandlebarsLib | undefined
 const loadHandlebars = (): HandlebarsLib => (handlebars ??= createRequire(import.meta.url)('handlebars') as HandlebarsLib)
 
-const walker = new Walker(helpers)
+const walker = new Walker({ ...listFilters, ...helpers })
 // Runs render the same few thousand strings over and over (every task, every host, every loop
 // item), so parsing happens once per distinct text. The cap only guards against runaway growth.
 const cache = new Map<string, Parsed>()
+const fileCache = new Map<string, Parsed>()
 const CACHE_MAX = 20_000
 
 /** `{{ users }}`, `{{ item.0 }}`, `{{ hostvars['old'].ansible_host }}`: a lone variable path. */
@@ -54,11 +64,13 @@ export function renderString(text: string, vars: Vars, pos: SourcePos): string {
 
 /** Render a template file's text; errors point at the line and column inside that file. */
 export function renderTemplateFile(text: string, vars: Vars, file: string): string {
-  const parsed = parse(text)
+  const parsed = parse(text, true)
   try {
     if (parsed.kind === 'fault') throw parsed.fault
     if (parsed.kind === 'program') return walker.render(parsed.program, vars)
-    return toText(parsed.kind === 'single' ? walker.value(parsed.node, vars) : lonePath(parsed.segments, vars))
+    if (parsed.kind === 'single') return toText(walker.value(parsed.node, vars))
+    if (parsed.kind === 'path') return toText(lonePath(parsed.segments, vars))
+    throw new TemplateFault('internal: a template file parsed as an expression')
   } catch (e) {
     const loc = e instanceof UndefinedVariable || e instanceof TemplateFault ? e.loc : undefined
     throw toTemplateError(e, { file, line: loc?.line ?? 1, col: loc?.col ?? 1 }, '')
@@ -82,6 +94,12 @@ function renderText(text: string, vars: Vars, pos: SourcePos, typed: boolean): u
         const v = walker.value(parsed.node, vars)
         return typed ? v : toText(v)
       }
+      case 'expr': {
+        const v = located({ line: 1, col: 1 }, () => evalNode(parsed.node, vars))
+        return typed ? v : toText(v)
+      }
+      case 'mixed':
+        return renderParts(parsed.parts, vars)
       case 'program':
         return walker.render(parsed.program, vars)
       case 'fault':
@@ -95,20 +113,74 @@ function renderText(text: string, vars: Vars, pos: SourcePos, typed: boolean): u
   }
 }
 
-function parse(text: string): Parsed {
-  let parsed = cache.get(text)
+function parse(text: string, templateFile = false): Parsed {
+  const c = templateFile ? fileCache : cache
+  let parsed = c.get(text)
   if (parsed) return parsed
-  parsed = parseUncached(text)
-  if (cache.size >= CACHE_MAX) cache.clear()
-  cache.set(text, parsed)
+  parsed = parseUncached(text, templateFile)
+  if (c.size >= CACHE_MAX) c.clear()
+  c.set(text, parsed)
   return parsed
 }
 
-function parseUncached(text: string): Parsed {
+/** Template files are Handlebars only; YAML strings read each {{ }} as an expression first. */
+function parseUncached(text: string, templateFile: boolean): Parsed {
   const lone = LONE_PATH.exec(text)
   if (lone) return { kind: 'path', segments: pathSegments(lone[1]!) }
   const jinja = jinjaStatement(text)
   if (jinja) return { kind: 'fault', fault: jinja }
+  if (!templateFile && !isHandlebarsProgram(text)) {
+    const read = readExpressions(text)
+    if (read) return read
+  }
+  return parseHandlebars(text)
+}
+
+/** A string read `{{ }}` by `{{ }}` (see segments.ts); undefined sends it to Handlebars whole. */
+function readExpressions(text: string): Parsed | undefined {
+  const segs = splitSegments(text)
+  if (!segs) return undefined
+  if (segs.length === 1 && segs[0]!.kind === 'expr') return { kind: 'expr', node: segs[0]!.node }
+  const parts: Part[] = []
+  for (const seg of segs) {
+    if (seg.kind === 'text') parts.push(seg.text)
+    else if (seg.kind === 'expr') parts.push({ node: seg.node, loc: { line: seg.line, col: seg.col } })
+    else {
+      const one = parseHandlebars(seg.source)
+      if (one.kind === 'single') parts.push({ mustache: one.node })
+      else {
+        // Neither an expression nor a helper call: the expression's complaint is the useful one.
+        const fault = new TemplateFault(seg.fault.message, 'Inside {{ }} write a Jinja expression (`x | default(1)`, `a if c else b`) or a helper call (`join users " "`). See docs/templates.md.')
+        fault.loc = { line: seg.line, col: seg.col }
+        return { kind: 'fault', fault }
+      }
+    }
+  }
+  if (parts.length === 1 && typeof parts[0] === 'object' && 'mustache' in parts[0]) return { kind: 'single', node: parts[0].mustache }
+  return { kind: 'mixed', parts }
+}
+
+function renderParts(parts: Part[], vars: Vars): string {
+  let out = ''
+  for (const p of parts) {
+    if (typeof p === 'string') out += p
+    else if ('mustache' in p) out += toText(walker.value(p.mustache, vars))
+    else out += toText(located(p.loc, () => evalNode(p.node, vars)))
+  }
+  return out
+}
+
+/** Run fn, stamping where in the text an expected failure happened. */
+function located<T>(loc: { line: number; col: number }, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if ((e instanceof UndefinedVariable || e instanceof TemplateFault) && !e.loc) e.loc = loc
+    throw e
+  }
+}
+
+function parseHandlebars(text: string): Parsed {
   let program: Program
   try {
     program = loadHandlebars().parse(text) as unknown as Program

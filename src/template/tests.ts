@@ -1,5 +1,7 @@
 // Jinja/Ansible tests (`x is defined`, `r is changed`, `v is version('2.3', '>=')`) and the
 // filters that apply a test to each item (select, reject, selectattr, rejectattr).
+import { existsSync, lstatSync, statSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import { getOwn, TemplateFault } from './failures.js'
 import { pyRegExp } from './pyregex.js'
 import { deepEqual, isMapping, truthy, typeName } from './values.js'
@@ -79,6 +81,54 @@ export const tests: Record<string, Test> = {
   upper: (v) => typeof v === 'string' && v === v.toUpperCase(),
   version,
   version_compare: version,
+  failure: (v) => truthy(result(v, 'failure').failed),
+  change: (v) => truthy(result(v, 'change').changed),
+  skip: (v) => truthy(result(v, 'skip').skipped),
+  finished: (v) => !truthy(getOwn(v, 'finished').found) || truthy(getOwn(v, 'finished').value),
+  true: (v) => v === true,
+  false: (v) => v === false,
+  any: (v) => Array.isArray(v) && v.some(truthy),
+  all: (v) => Array.isArray(v) && v.every(truthy),
+  subset: (v, of) => Array.isArray(v) && Array.isArray(of) && v.every((x) => of.some((y) => deepEqual(x, y))),
+  superset: (v, of) => Array.isArray(v) && Array.isArray(of) && of.every((x) => v.some((y) => deepEqual(x, y))),
+  contains: (v, x) => (Array.isArray(v) ? v.some((y) => deepEqual(x, y)) : typeof v === 'string' && v.includes(String(x))),
+  sameas: (v, o) => v === o,
+  ne: (v, o) => !deepEqual(v, o),
+  gt: (v, o) => Number(v) > Number(o),
+  ge: (v, o) => Number(v) >= Number(o),
+  lt: (v, o) => Number(v) < Number(o),
+  le: (v, o) => Number(v) <= Number(o),
+  greaterthan: (v, o) => Number(v) > Number(o),
+  lessthan: (v, o) => Number(v) < Number(o),
+  callable: () => false,
+  // Path tests look at the controller's filesystem, as Ansible's do.
+  abs: (v) => isAbsolute(text(v, 'abs')),
+  exists: (v) => existsSync(text(v, 'exists')),
+  file: (v) => statIs(text(v, 'file'), (s) => s.isFile()),
+  directory: (v) => statIs(text(v, 'directory'), (s) => s.isDirectory()),
+  link: (v) => {
+    try {
+      return lstatSync(text(v, 'link')).isSymbolicLink()
+    } catch {
+      return false
+    }
+  },
+  same_file: (v, o) => {
+    try {
+      const [a, b] = [statSync(text(v, 'same_file')), statSync(text(o, 'same_file'))]
+      return a.ino === b.ino && a.dev === b.dev
+    } catch {
+      return false
+    }
+  },
+}
+
+function statIs(path: string, pred: (s: import('node:fs').Stats) => boolean): boolean {
+  try {
+    return pred(statSync(path))
+  } catch {
+    return false
+  }
 }
 
 export function runTest(name: string, value: unknown, args: unknown[]): boolean {

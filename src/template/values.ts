@@ -1,5 +1,6 @@
 // Python-flavoured value semantics shared by templates and expressions, so `{{#if x}}` and
 // `when: x` agree on what is true and `==` compares lists and dicts by content, as in Jinja.
+import { TemplateFault } from './failures.js'
 
 /** Python truthiness: empty strings, lists and dicts are false; so are 0, None and undefined. */
 export function truthy(v: unknown): boolean {
@@ -47,4 +48,20 @@ export function toText(v: unknown): string {
   if (typeof v === 'string') return v
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
+}
+
+/** Python ordering: numbers with numbers, text with text; anything else is an error, not a silent false. */
+export function compare(a: unknown, b: unknown, op: string): number {
+  const num = (v: unknown): unknown => (typeof v === 'boolean' ? Number(v) : v)
+  const x = num(a)
+  const y = num(b)
+  const bothNumbers = typeof x === 'number' && typeof y === 'number'
+  const bothStrings = typeof x === 'string' && typeof y === 'string'
+  if (!bothNumbers && !bothStrings) {
+    throw new TemplateFault(
+      `cannot compare a ${typeName(a)} with a ${typeName(b)} using ${op}`,
+      'Convert one side first, e.g. x | int (expressions) or (int x) (templates).',
+    )
+  }
+  return x === y ? 0 : (x as number) < (y as number) ? -1 : 1
 }

@@ -112,6 +112,47 @@ const cases: Array<[string, unknown]> = [
   ["flag ? 'on' : 'off'", 'on'],
   ["lookup('env', 'TSPLAY_TEST_ENV')", 'set-by-test'],
   ['result.rc == 0 and result is not failed', true],
+  // Jinja forms beyond `when:` habits: inline if, keyword arguments, slices, calls, sets.
+  ["'on' if flag else 'off'", 'on'],
+  ["'on' if not flag else 'off'", 'off'],
+  ["missing | default('x', boolean=True)", 'x'],
+  ["empty | default(true_val, true) if false else 'n'", 'n'],
+  ["domain | regex_replace('EXAMPLE', 'ex', ignorecase=True)", 'ex.org'],
+  ['ports[:1]', [25]],
+  ["name[-2:]", '01'],
+  ['range(3) | list', [0, 1, 2]],
+  ['range(1, 7, 2) | list', [1, 3, 5]],
+  ['[1, 2] | union([2, 3])', [1, 2, 3]],
+  ['[1, 2] | intersect([2, 3])', [2]],
+  ['[1, 2] | difference([2, 3])', [1]],
+  ['[1, 2] is subset([1, 2, 3])', true],
+  ['[1, 2, 3] is superset([4])', false],
+  ['port | type_debug', 'int'],
+  [`'{"a": [1]}' | from_json`, { a: [1] }],
+  ['cfg | to_json', '{"tls":"yes","odd key":1}'],
+  ["'hi' | b64encode", 'aGk='],
+  ['[[1, [2]], 3] | flatten', [1, 2, 3]],
+  ["users | map(attribute='name') | join(',')", 'ann,bob'],
+  ["users | selectattr('name', 'equalto', 'bob') | map(attribute='admin') | first", false],
+  ["dict(a=1)", { a: 1 }],
+  ["{'a': 1} | dict2items", [{ key: 'a', value: 1 }]],
+  ["[{'key': 'a', 'value': 1}] | items2dict", { a: 1 }],
+  ['7 // 2 + 7 % 4 - 2 ** 3', -2],
+  ["'%s-%d' % ('a', 3)", 'a-3'],
+  ["'ab' * 2", 'abab'],
+  ['-port', -25],
+  ["query('items', [1, [2]], 3)", [1, [2], 3]],
+  ["lookup('items', ['a', 'b'])", 'a,b'],
+  ["query('sequence', 'start=1 end=3 format=n%02d')", ['n01', 'n02', 'n03']],
+  ["query('dict', {'a': 1})", [{ key: 'a', value: 1 }]],
+  ["query('nested', [1, 2], ['x'])", [[1, 'x'], [2, 'x']]],
+  ["query('together', [1, 2], ['x'])", [[1, 'x'], [2, null]]],
+  ["lookup('vars', 'port')", 25],
+  ['port is divisibleby 5', true],
+  ["domain is ansible.builtin.search('org')", true],
+  ['port | ansible.builtin.string', '25'],
+  ["name.startswith(('x', 'mail'))", true],
+  ["cfg.get('nope', 3)", 3],
 ]
 
 describe('evaluate', () => {
@@ -156,6 +197,10 @@ describe('evaluate', () => {
       (e: unknown) =>
         e instanceof TemplateError && e.message.startsWith("cannot parse expression 'port =='") && !!e.hint && e.pos === pos,
     )
+  })
+
+  it('a keyword argument is a name=value inside a call, nowhere else', () => {
+    assert.throws(() => evaluate("missing | default(value='x')", vars, pos), /filter 'default' has no argument 'value'/)
   })
 
   it('a single = is reported with a hint to use ==', () => {

@@ -154,18 +154,19 @@ describe('renderString helpers', () => {
   })
 })
 
-describe('Jinja written by mistake', () => {
+describe('Jinja written by mistake in a template file', () => {
+  const file = 'main.cf.hbs'
   it('a Jinja filter gets a hint with the Handlebars form', () => {
     throwsTemplateError(
-      () => renderString("mail {{ x | default('y') }}", vars, pos),
+      () => renderTemplateFile("mail {{ x | default('y') }}", vars, file),
       /Jinja expression/,
-      (e) => (e.hint ?? '').includes('{{default x "y"}}') && e.pos === pos,
+      (e) => (e.hint ?? '').includes('{{default x "y"}}') && e.pos?.file === file,
     )
   })
 
   it('a chain of filters becomes nested helpers in the hint', () => {
     throwsTemplateError(
-      () => renderString("{{ name | default('a') | upper }}", vars, pos),
+      () => renderTemplateFile("{{ name | default('a') | upper }}", vars, file),
       /Jinja expression/,
       (e) => (e.hint ?? '').includes('{{upper (default name "a")}}'),
     )
@@ -189,7 +190,7 @@ describe('Jinja written by mistake', () => {
 
   it('an index written x[0] inside text gets the x.[0] form', () => {
     throwsTemplateError(
-      () => renderString('first: {{ users[0].name }}', vars, pos),
+      () => renderTemplateFile('first: {{ users[0].name }}', vars, file),
       /Jinja expression/,
       (e) => (e.hint ?? '').includes('{{users.[0].name}}'),
     )
@@ -197,10 +198,47 @@ describe('Jinja written by mistake', () => {
 
   it('an inline if is reported as Jinja rather than as a strange helper', () => {
     throwsTemplateError(
-      () => renderString("{{ 'a' if tls else 'b' }}", vars, pos),
+      () => renderTemplateFile("{{ 'a' if tls else 'b' }}", vars, file),
       /unknown helper 'a'$/,
       (e) => (e.hint ?? '').includes('{{#if c}}a{{else}}b{{/if}}'),
     )
+  })
+})
+
+describe('a {{ }} in a YAML value is a Jinja expression when it parses as one', () => {
+  it('filters with arguments, keyword arguments and inline if', () => {
+    assert.equal(renderValue("{{ missing | default('y') }}", vars, pos), 'y')
+    assert.equal(renderValue("{{ domain | upper if port == 25 else 'no' }}", vars, pos), 'EXAMPLE.ORG')
+    assert.deepEqual(renderValue("{{ users | map(attribute='name') | list }}", vars, pos), ['ann', 'bob'])
+    assert.equal(renderValue('{{ port * 2 + 1 }}', vars, pos), 51)
+    assert.equal(renderValue('{{ users[0].name }}', vars, pos), 'ann')
+  })
+
+  it('keeps the type of a lone expression and prints expressions inside text', () => {
+    assert.equal(renderValue('{{ users | length > 1 }}', vars, pos), true)
+    assert.equal(renderValue("mail.{{ domain | replace('.', '-') }}:{{ port + 562 }}", vars, pos), 'mail.example-org:587')
+  })
+
+  it('a helper call that is not an expression still renders with Handlebars, even beside an expression', () => {
+    assert.equal(renderValue('{{ join (split "a b" " ") "," }}', vars, pos), 'a,b')
+    assert.equal(renderValue('{{ default missing "x" }}', vars, pos), 'x')
+    assert.equal(renderValue("{{ upper domain }}/{{ domain | length }}", vars, pos), 'EXAMPLE.ORG/11')
+  })
+
+  it('a string with a Handlebars block is Handlebars as a whole', () => {
+    assert.equal(renderValue('{{#each users as |u|}}{{u.name}} {{/each}}', vars, pos), 'ann bob ')
+  })
+
+  it('a {{ }} that is neither names the expression error and its column', () => {
+    throwsTemplateError(
+      () => renderValue('a: {{ port + }}', vars, pos),
+      /cannot parse expression 'port \+'/,
+      (e) => e.pos === pos && (e.hint ?? '').includes('helper call'),
+    )
+  })
+
+  it('an undefined variable inside an expression names it', () => {
+    throwsTemplateError(() => renderValue("{{ nope | upper }}", vars, pos), /^undefined variable 'nope'/)
   })
 })
 

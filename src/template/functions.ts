@@ -1,0 +1,77 @@
+// The functions an expression can call: Jinja's globals (range, dict) and Ansible's lookup(),
+// query()/q(). lookup() joins a list of texts with commas, as Ansible does; query() returns the list.
+import { readFileSync } from 'node:fs'
+import { posix } from 'node:path'
+import { getOwn, TemplateFault } from './failures.js'
+import { lookups } from './lookups.js'
+import { renderTemplateFile } from './render.js'
+import { toText, truthy } from './values.js'
+
+type Vars = Record<string, unknown>
+type Fn = (vars: Vars, args: unknown[], kw: Record<string, unknown>) => unknown
+
+function run(vars: Vars, args: unknown[], kw: Record<string, unknown>): unknown[] {
+  const [name, ...terms] = args
+  if (name === 'template') return terms.map((t) => template(vars, toText(t)))
+  const lookup = typeof name === 'string' && Object.hasOwn(lookups, name) ? lookups[name]! : undefined
+  if (!lookup) {
+    throw new TemplateFault(`unknown lookup '${toText(name)}'`, `Lookups: ${Object.keys(lookups).join(', ')}.`)
+  }
+  return lookup(terms, kw, vars)
+}
+
+function template(vars: Vars, file: string): string {
+  const dirs = [getOwn(vars, 'role_path').value, getOwn(vars, 'playbook_dir').value].filter((d): d is string => typeof d === 'string')
+  const candidates = posix.isAbsolute(file) ? [file] : dirs.flatMap((d) => [posix.join(d, 'templates', file), posix.join(d, file)])
+  for (const c of candidates) {
+    let text: string
+    try {
+      text = readFileSync(c, 'utf8')
+    } catch {
+      continue
+    }
+    return renderTemplateFile(text, vars, c)
+  }
+  throw new TemplateFault(`lookup('template'): could not find '${file}'`)
+}
+
+function lookup(vars: Vars, args: unknown[], kw: Record<string, unknown>): unknown {
+  const { wantlist, errors, ...rest } = kw
+  let out: unknown[]
+  try {
+    out = run(vars, args, rest)
+  } catch (e) {
+    if (errors === 'ignore' || errors === 'warn') return truthy(wantlist) ? [] : null
+    throw e
+  }
+  if (truthy(wantlist)) return out
+  if (out.every((x) => typeof x === 'string')) return out.join(',')
+  return out.length === 1 ? out[0] : out
+}
+
+function query(vars: Vars, args: unknown[], kw: Record<string, unknown>): unknown[] {
+  const { errors, wantlist: _w, ...rest } = kw
+  try {
+    return run(vars, args, rest)
+  } catch (e) {
+    if (errors === 'ignore' || errors === 'warn') return []
+    throw e
+  }
+}
+
+function range(_vars: Vars, args: unknown[]): number[] {
+  const n = args.map(Number)
+  const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1]
+  if (step === 0) throw new TemplateFault('range() step cannot be zero')
+  const out: number[] = []
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i)
+  return out
+}
+
+export const functions: Record<string, Fn> = {
+  lookup,
+  query,
+  q: query,
+  range,
+  dict: (_vars, args, kw) => ({ ...Object.fromEntries((args[0] as Array<[string, unknown]> | undefined) ?? []), ...kw }),
+}
