@@ -55,7 +55,7 @@ export function rawKeys(merged: Vars, ...hostData: Vars[]): Set<string> {
 
 /**
  * A view of `merged` whose templated values render on first read against the view itself.
- * Getters keep it a plain object, which Handlebars' strict lookup and jexl both accept.
+ * Getters keep it a plain object, which Handlebars' strict lookup and the expression evaluator both accept.
  */
 export function templatedView(merged: Vars, pos: SourcePos, raw: ReadonlySet<string> = new Set()): Vars {
   const view: Vars = {}
