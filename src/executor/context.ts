@@ -42,7 +42,7 @@ export interface PlayContext {
 /** Keywords a block passes down to its tasks (the task's own value wins). */
 export type Inherited = Pick<
   TaskCommon,
-  'become' | 'becomeUser' | 'becomePassword' | 'environment' | 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'delegateTo' | 'anyErrorsFatal'
+  'become' | 'becomeUser' | 'becomePassword' | 'environment' | 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'delegateTo' | 'anyErrorsFatal' | 'connection' | 'remoteUser' | 'becomeMethod'
 >
 
 export interface Scope {
@@ -74,7 +74,7 @@ export const rootScope = (): Scope => ({ scoped: [], inherit: {}, handler: false
 /** Fold a block's keywords into the scope its children run in. */
 export function enterBlock(scope: Scope, b: TaskCommon): Scope {
   const inherit: Inherited = { ...scope.inherit }
-  for (const k of ['become', 'becomeUser', 'becomePassword', 'environment', 'ignoreErrors', 'ignoreUnreachable', 'noLog', 'checkMode', 'diff', 'delegateTo', 'anyErrorsFatal'] as const) {
+  for (const k of ['become', 'becomeUser', 'becomePassword', 'environment', 'ignoreErrors', 'ignoreUnreachable', 'noLog', 'checkMode', 'diff', 'delegateTo', 'anyErrorsFatal', 'connection', 'remoteUser', 'becomeMethod'] as const) {
     if (b[k] !== undefined) (inherit as Record<string, unknown>)[k] = b[k]
   }
   return { ...scope, scoped: [...scope.scoped, b.vars], inherit, role: b.role ?? scope.role }

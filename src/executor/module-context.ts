@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { BecomeOptions, Connection, ExecOptions } from '../connection/connection.js'
 import { TsplayError } from '../errors.js'
-import { connectionSpec } from '../inventory/connection-vars.js'
+import { CONNECTION_VARS, connectionSpec } from '../inventory/connection-vars.js'
 import { resolveHost } from '../inventory/load.js'
 import type { ModuleContext } from '../modules/module.js'
 import type { Task, Vars } from '../playbook/types.js'
@@ -50,9 +50,30 @@ export function becomeFor(pc: PlayContext, task: Task, scope: Scope, vars: Vars)
   return { user: user === undefined ? undefined : String(renderValue(user, vars, task.pos)), password: password === undefined ? undefined : String(password) }
 }
 
-export async function connectionFor(pc: PlayContext, host: string): Promise<Connection> {
+/** The `connection:` and `remote_user:` keywords in force, rendered; the host's own vars win over them. */
+export interface ConnectionKeywords {
+  connection?: string
+  remoteUser?: string
+}
+
+export async function connectionFor(pc: PlayContext, host: string, kw: ConnectionKeywords = {}): Promise<Connection> {
   const h = resolveHost(pc.inventory, host)
-  return pc.pool.get(connectionSpec(host, h?.vars ?? {}, h?.pos))
+  const hostVars = h?.vars ?? {}
+  const transport = kw.connection === 'smart' || kw.connection === 'paramiko' ? 'ssh' : kw.connection
+  const defaults: Vars = {}
+  if (transport !== undefined && !CONNECTION_VARS.transport.some((k) => hostVars[k] !== undefined)) defaults.ansible_connection = transport
+  if (kw.remoteUser !== undefined && !CONNECTION_VARS.user.some((k) => hostVars[k] !== undefined)) defaults.ansible_user = kw.remoteUser
+  const spec = connectionSpec(host, Object.keys(defaults).length ? { ...hostVars, ...defaults } : hostVars, h?.pos)
+  return pc.pool.get(spec)
+}
+
+function connectionKeywords(task: Task, scope: Scope, vars: Vars): ConnectionKeywords {
+  const out: ConnectionKeywords = {}
+  const conn = pick(task, scope, 'connection')
+  const user = pick(task, scope, 'remoteUser')
+  if (conn !== undefined) out.connection = String(renderValue(conn, vars, task.keyPos.connection ?? task.pos))
+  if (user !== undefined) out.remoteUser = String(renderValue(user, vars, task.keyPos.remote_user ?? task.pos))
+  return out
 }
 
 function fileFinder(pc: PlayContext, task: Task, scope: Scope) {
@@ -77,7 +98,7 @@ function fileFinder(pc: PlayContext, task: Task, scope: Scope) {
 export async function moduleContext(pc: PlayContext, host: string, task: Task, scope: Scope, vars: Vars, onOutput?: ModuleContext['onOutput'], onProgress?: ModuleContext['onProgress']): Promise<{ ctx: ModuleContext; delegatedTo?: string }> {
   const delegate = pick(task, scope, 'delegateTo')
   const target = delegate === undefined ? host : String(renderValue(delegate, vars, task.keyPos.delegate_to ?? task.pos))
-  let conn = await connectionFor(pc, target)
+  let conn = await connectionFor(pc, target, connectionKeywords(task, scope, vars))
   const envRaw = pick(task, scope, 'environment') ?? pc.play.environment
   if (envRaw !== undefined) {
     const env = renderValue(envRaw, vars, task.keyPos.environment ?? task.pos)

@@ -1,5 +1,6 @@
 // One play: pick hosts, split them into serial batches, and for each batch gather facts, then
 // pre_tasks, roles + tasks, post_tasks, each section followed by a handler flush.
+import { TemplateError } from '../errors.js'
 import type { Emit } from '../events.js'
 import { applyLimit, selectHosts } from '../inventory/patterns.js'
 import type { Inventory } from '../inventory/types.js'
@@ -27,9 +28,13 @@ export interface PlayEnv {
   runStop: { value: boolean }
 }
 
+/** Before any host is chosen only host-independent vars exist: the `all` group's, the play's, extra vars. */
+function playLevelVars(play: Play, env: Pick<PlayEnv, 'inventory' | 'opts'>): Record<string, unknown> {
+  return { ...env.inventory.groups.get('all')?.vars, ...play.vars, ...Object.assign({}, ...play.varsFiles.map((f) => f.vars)), ...env.opts.extraVars }
+}
+
 export function playHosts(play: Play, env: Pick<PlayEnv, 'inventory' | 'opts' | 'emit' | 'limit'>): string[] {
-  // Before any host is chosen only host-independent vars exist: the `all` group's, the play's, extra vars.
-  const known = { ...env.inventory.groups.get('all')?.vars, ...play.vars, ...Object.assign({}, ...play.varsFiles.map((f) => f.vars)), ...env.opts.extraVars }
+  const known = playLevelVars(play, env)
   const pattern = String(renderValue(play.hosts, known, play.keyPos.hosts ?? play.pos))
   const sel = selectHosts(env.inventory, pattern, play.keyPos.hosts ?? play.pos)
   for (const u of sel.unmatched) env.emit({ kind: 'warning', message: `Could not match supplied host pattern, ignoring: ${u}`, pos: play.keyPos.hosts ?? play.pos })
@@ -61,8 +66,20 @@ export async function runPlay(play: Play, env: PlayEnv): Promise<void> {
   if (hosts.length === 0) return
   // meta: end_host ends a host for the play it is in, not for the plays after it.
   for (const h of hosts) env.state.host(h).ended = false
-  for (const batch of batches(hosts, play.serial)) {
-    const pc: PlayContext = { ...env, play, batch, playHosts: hosts, stop: { play: false } }
+  // strategy and serial may be templates of play-level vars, as in Ansible.
+  const templated = play.strategy.includes('{{') || play.serial?.some((s) => String(s).includes('{{'))
+  const known = templated ? playLevelVars(play, env) : {}
+  const strategy = play.strategy.includes('{{') ? String(renderValue(play.strategy, known, play.keyPos.strategy ?? play.pos)) : play.strategy
+  if (strategy !== 'linear' && strategy !== 'free') {
+    throw new TemplateError(`strategy '${strategy}' is not supported`, { pos: play.keyPos.strategy ?? play.pos, hint: 'Use linear or free.' })
+  }
+  const serial = play.serial?.flatMap((s) => {
+    const v = typeof s === 'string' && s.includes('{{') ? renderValue(s, known, play.keyPos.serial ?? play.pos) : s
+    return (Array.isArray(v) ? v : [v]) as Array<number | string>
+  })
+  const run = { ...play, strategy }
+  for (const batch of batches(hosts, serial)) {
+    const pc: PlayContext = { ...env, play: run, batch, playHosts: hosts, stop: { play: false } }
     await runBatch(pc)
     if (env.runStop.value || env.signal.aborted) return
   }

@@ -16,12 +16,14 @@ export class ConnectionPool {
   constructor(private readonly opts: PoolOptions) {}
 
   get(spec: ConnectionSpec): Promise<Connection> {
-    let c = this.open.get(spec.name)
+    // A `connection:`/`remote_user:` keyword can reach one host two ways in a run: one each.
+    const key = `${spec.name}\0${spec.transport}\0${spec.user ?? ''}`
+    let c = this.open.get(key)
     if (!c) {
       c = this.connect(spec)
-      this.open.set(spec.name, c)
+      this.open.set(key, c)
       // A failed opening is not cached: the host is marked unreachable by the caller anyway.
-      c.catch(() => this.open.delete(spec.name))
+      c.catch(() => this.open.delete(key))
     }
     return c
   }

@@ -24,6 +24,8 @@ export interface TaskResult {
 export interface ItemResult extends TaskResult {
   item: unknown
   label: string
+  /** The loop variables of this iteration (item, ansible_loop_var, index_var, ansible_loop), registered with it. */
+  loopVars?: Record<string, unknown>
 }
 
 export interface HostStats {
@@ -51,6 +53,6 @@ export function registeredValue(r: TaskResult): Record<string, unknown> {
   }
   if (r.msg !== undefined) v.msg = r.msg
   if (r.diff) v.diff = r.diff
-  if (r.items) v.results = r.items.map((i) => ({ ...registeredValue(i), item: i.item }))
+  if (r.items) v.results = r.items.map((i) => ({ ...registeredValue(i), ...i.loopVars, item: i.item }))
   return v
 }

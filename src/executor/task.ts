@@ -7,6 +7,10 @@ import type { Task, Vars } from '../playbook/types.js'
 import { check } from '../schema/validate.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
+import { TemplateFault } from '../template/failures.js'
+import { queryLookup } from '../template/functions.js'
+import { isMapping, typeName } from '../template/values.js'
+import { loopVarsFor } from './loop-vars.js'
 import { runModule } from './apply.js'
 import { signalFor, type PlayContext, type Scope } from './context.js'
 import { OMIT, varsFor } from './hostvars.js'
@@ -55,14 +59,17 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, s
     }
     let items: unknown
     try {
-      items = renderValue(task.loop, vars, task.keyPos.loop ?? task.pos)
+      items = loopItems(task, vars)
     } catch (e) {
       // As Ansible does: a loop over something undefined is skipped when `when` is already false
       // without the item (`when: x is defined` guarding `loop: "{{ x }}"`).
       if (e instanceof TemplateError && !whenWithoutItem(task, vars)) return { result: { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: Date.now() - started } }
       throw e
     }
-    if (!Array.isArray(items)) return { result: failedResult(`loop must be a list, got ${typeof items} (${formatPos(task.keyPos.loop ?? task.pos)})`, started) }
+    if (!Array.isArray(items)) {
+      const hint = isMapping(items) ? '; for a dict, loop over "{{ x | dict2items }}" or use with_dict' : ''
+      return { result: failedResult(`loop must be a list, got a ${typeName(items)} (${formatPos(task.keyPos.loop ?? task.pos)})${hint}`, started) }
+    }
     return await runLoop(pc, task, host, scope, items, started, extra)
   } catch (e) {
     return { result: errorResult(e, started, task.pos) }
@@ -76,11 +83,16 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
   for (const [i, item] of items.entries()) {
     if (signalFor(pc, scope).aborted) break
     const itemStarted = Date.now()
-    const loopVars: Vars = { [lc.loopVar]: item, ...(lc.indexVar ? { [lc.indexVar]: i } : {}) }
-    if (lc.extended) loopVars.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items }
     let r: TaskResult
     let label = typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item)
+    let pause = 0
+    let registered: Vars = { [lc.loopVar]: item, ansible_loop_var: lc.loopVar }
     try {
+      const outer = varsFor(pc, host, scope, task.vars, task.pos, extra)
+      const lcPos = task.keyPos.loop_control ?? task.pos
+      const loopVars = loopVarsFor(lc, items, i, outer, lcPos)
+      registered = loopVars
+      pause = lc.pause === undefined ? 0 : Number(renderValue(lc.pause, outer, lcPos))
       const vars = varsFor(pc, host, scope, task.vars, task.pos, [...extra, loopVars])
       if (lc.label !== undefined) label = String(renderValue(lc.label, vars, task.keyPos.loop_control ?? task.pos))
       if (!evalCondition(task.when, vars)) r = { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: 0 }
@@ -92,9 +104,9 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
     } catch (e) {
       r = errorResult(e, itemStarted, task.pos)
     }
-    results.push({ ...r, item, label })
+    results.push({ ...r, item, label, loopVars: registered })
     if (r.status === 'unreachable') break
-    if (lc.pause && i < items.length - 1) await sleep(lc.pause * 1000)
+    if (pause > 0 && i < items.length - 1) await sleep(pause * 1000)
   }
   const failed = results.some((r) => r.status === 'failed' && !r.ignored)
   const status = results.some((r) => r.status === 'unreachable')
@@ -108,6 +120,21 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
           : 'ok'
   const msg = failed ? 'One or more items failed' : status === 'skipped' ? 'All items skipped' : undefined
   return { result: { status, msg, data: {}, items: results, durationMs: Date.now() - started }, delegatedTo }
+}
+
+/** The loop's items: the rendered `loop:`, through the with_X lookup when there is one. */
+function loopItems(task: Task, vars: Vars): unknown {
+  const pos = task.keyPos.loop ?? task.pos
+  const rendered = renderValue(task.loop, vars, pos)
+  if (!task.loopWith) return rendered
+  // Ansible's listify: a list is the lookup's terms, anything else is one term.
+  const terms = Array.isArray(rendered) ? rendered : [rendered]
+  try {
+    return queryLookup(task.loopWith, terms, vars)
+  } catch (e) {
+    if (e instanceof TemplateFault) throw new TemplateError(e.message, { pos, hint: e.hint })
+    throw e
+  }
 }
 
 async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {

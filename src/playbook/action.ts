@@ -7,6 +7,7 @@ import { keyPosAt, posAt, type SourceFile } from '../yaml/source.js'
 import { errorAtKey, isMapping, valuePos, type Path } from './at.js'
 import { splitKv } from './kv.js'
 import { UNSUPPORTED } from './keywords.js'
+import { report } from './problems.js'
 import type { Vars } from './types.js'
 
 export const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'clear_facts', 'noop', 'refresh_inventory']
@@ -36,7 +37,8 @@ export function findActionKey(src: SourceFile, path: Path, keys: string[], keywo
   for (const key of keys) {
     if (keywords.includes(key)) continue
     if (key in UNSUPPORTED) {
-      throw errorAtKey(src, path, key, `'${key}' is an Ansible keyword tsplay does not support`, UNSUPPORTED[key]!)
+      report(errorAtKey(src, path, key, `'${key}' is an Ansible keyword tsplay does not support`, UNSUPPORTED[key]!))
+      continue
     }
     if (isAction(key)) {
       found.push(key)
@@ -47,7 +49,8 @@ export function findActionKey(src: SourceFile, path: Path, keys: string[], keywo
     const hasModule = keys.some((k) => k !== key && !keywords.includes(k) && isAction(k))
     if (keyword || hasModule) {
       const hint = keyword ? `Fix the spelling of '${keyword}'.` : `Task keywords are: ${keywords.join(', ')}.`
-      throw errorAtKey(src, path, key, `unknown task keyword '${key}'.${didYouMean(key, keywords)}`, hint)
+      report(errorAtKey(src, path, key, `unknown task keyword '${key}'.${didYouMean(key, keywords)}`, hint))
+      continue
     }
     throw errorAtKey(src, path, key, `unknown module '${key}'.${didYouMean(key, actions)}`, 'Run `tsplay doc` to list the modules tsplay has.')
   }
@@ -120,10 +123,10 @@ function checkArgNames(src: SourceFile, path: Path, key: string, raw: unknown, e
   for (const arg of Object.keys(args)) {
     if (props.includes(arg)) continue
     const pos = argsPos(src, path, key, arg, raw, extra)
-    throw new ParseError(`unknown arg '${arg}' for module '${canonicalName(key)}'.${didYouMean(arg, props)}`, {
+    report(new ParseError(`unknown arg '${arg}' for module '${canonicalName(key)}'.${didYouMean(arg, props)}`, {
       pos,
       hint: `'${canonicalName(key)}' takes: ${props.join(', ')}.`,
-    })
+    }))
   }
 }
 

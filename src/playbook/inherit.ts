@@ -1,10 +1,13 @@
 // Folding what a play, role reference or import says into the tasks under it, so the executor
 // reads each task's own fields and never walks back up.
 import type { Condition, TaskCommon, TaskNode, Vars } from './types.js'
-import { INHERITED_KEYWORDS } from './keywords.js'
+import type { SourceFile } from '../yaml/source.js'
+import { errorAt, type Path } from './at.js'
+import { BECOME_METHODS, CONNECTIONS, INHERITED_KEYWORDS } from './keywords.js'
+import { report } from './problems.js'
 import { mergeTags, toEnvironment } from './normalize.js'
 
-export type Keywords = Partial<Pick<TaskCommon, 'become' | 'becomeUser' | 'becomePassword' | 'environment' | 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'delegateTo' | 'runOnce' | 'anyErrorsFatal'>>
+export type Keywords = Partial<Pick<TaskCommon, 'become' | 'becomeUser' | 'becomePassword' | 'environment' | 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'delegateTo' | 'runOnce' | 'anyErrorsFatal' | 'connection' | 'remoteUser' | 'becomeMethod'>>
 
 const FIELD: Record<(typeof INHERITED_KEYWORDS)[number], keyof Keywords> = {
   become: 'become',
@@ -19,6 +22,9 @@ const FIELD: Record<(typeof INHERITED_KEYWORDS)[number], keyof Keywords> = {
   delegate_to: 'delegateTo',
   run_once: 'runOnce',
   any_errors_fatal: 'anyErrorsFatal',
+  connection: 'connection',
+  remote_user: 'remoteUser',
+  become_method: 'becomeMethod',
 }
 
 /** The inheritable keywords of a raw mapping (already type-checked), as TaskCommon fields. */
@@ -59,4 +65,16 @@ export function applyWhenTags(nodes: TaskNode[], when: Condition[], tags: string
 export function applyVars(nodes: TaskNode[], vars: Vars): void {
   if (Object.keys(vars).length === 0) return
   for (const node of nodes) node.vars = { ...vars, ...node.vars }
+}
+
+/** connection / become_method values tsplay cannot run are refused at load (templates wait). */
+export function checkKeywordValues(src: SourceFile, path: Path, value: Record<string, unknown>): void {
+  const check = (key: string, allowed: string[], hint: string): void => {
+    const v = value[key]
+    if (typeof v !== 'string' || v.includes('{{') || allowed.includes(v)) return
+    report(errorAt(src, [...path, key], `${key} '${v}' is not supported`, hint))
+    delete value[key]
+  }
+  check('connection', CONNECTIONS, 'tsplay connects with local or ssh.')
+  check('become_method', BECOME_METHODS, 'tsplay becomes with sudo; remove the keyword or use become_method: sudo.')
 }

@@ -28,6 +28,29 @@ const commonProps = {
   delegate_to: str,
   run_once: bool,
   any_errors_fatal: bool,
+  // Used when the host's vars do not say: as in Ansible, ansible_connection / ansible_user win.
+  connection: str,
+  remote_user: str,
+  become_method: str,
+}
+
+/** with_X → the lookup whose results the task loops over (`with_dict` is query('dict', ...)). */
+export const WITH_LOOKUPS: Record<string, string> = {
+  with_items: 'items',
+  with_list: 'list',
+  with_dict: 'dict',
+  with_sequence: 'sequence',
+  with_together: 'together',
+  with_nested: 'nested',
+  with_cartesian: 'cartesian',
+  with_subelements: 'subelements',
+  with_fileglob: 'fileglob',
+  with_lines: 'lines',
+  with_first_found: 'first_found',
+  with_indexed_items: 'indexed_items',
+  with_file: 'file',
+  with_env: 'env',
+  with_vars: 'vars',
 }
 
 export const TASK_SCHEMA = {
@@ -35,11 +58,17 @@ export const TASK_SCHEMA = {
   properties: {
     ...commonProps,
     loop: {},
-    with_items: {},
-    with_list: {},
+    ...Object.fromEntries(Object.keys(WITH_LOOKUPS).map((k) => [k, {}])),
     loop_control: {
       type: 'object',
-      properties: { label: str, loop_var: str, index_var: str, pause: { type: 'number', minimum: 0 }, extended: bool },
+      properties: {
+        label: {},
+        loop_var: str,
+        index_var: str,
+        pause: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '\\{\\{' }] },
+        extended: { type: ['boolean', 'string'] },
+        extended_allitems: bool,
+      },
       additionalProperties: false,
     },
     register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
@@ -65,7 +94,12 @@ export const BLOCK_KEYWORDS = Object.keys(BLOCK_SCHEMA.properties)
 export const BOOL_KEYWORDS = ['become', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'run_once', 'any_errors_fatal', 'gather_facts']
 
 /** Keywords that flow down from a play, role reference or import into the tasks under it. */
-export const INHERITED_KEYWORDS = ['become', 'become_user', 'become_password', 'environment', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'delegate_to', 'run_once', 'any_errors_fatal'] as const
+export const INHERITED_KEYWORDS = ['become', 'become_user', 'become_password', 'environment', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'delegate_to', 'run_once', 'any_errors_fatal', 'connection', 'remote_user', 'become_method'] as const
+
+/** become_method values tsplay can run. */
+export const BECOME_METHODS = ['sudo']
+/** connection values tsplay can run (smart and paramiko are Ansible's names for ssh). */
+export const CONNECTIONS = ['local', 'ssh', 'smart', 'paramiko']
 
 export const PLAY_SCHEMA = {
   type: 'object',
@@ -85,7 +119,12 @@ export const PLAY_SCHEMA = {
     become_user: str,
     any_errors_fatal: bool,
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
-    strategy: { enum: ['linear', 'free'] },
+    strategy: { anyOf: [{ enum: ['linear', 'free'] }, { type: 'string', pattern: '\\{\\{' }] },
+    connection: str,
+    remote_user: str,
+    become_method: str,
+    gather_subset: {},
+    gather_timeout: {},
     tags,
     environment: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
     check_mode: bool,
@@ -102,16 +141,11 @@ export const PLAY_SCHEMA = {
 /** Ansible keywords tsplay does not implement, with what to do instead. */
 export const UNSUPPORTED: Record<string, string> = {
   vars_prompt: 'Pass the values with -e instead.',
-  connection: 'Set ansible_connection for the host in the inventory.',
-  remote_user: 'Set ansible_user for the host in the inventory.',
   port: 'Set ansible_port for the host in the inventory.',
-  become_method: 'tsplay becomes with sudo only; remove the keyword.',
   become_flags: 'tsplay becomes with sudo only; remove the keyword.',
   become_exe: 'tsplay becomes with sudo only; remove the keyword.',
   order: 'Hosts run in inventory order; remove the keyword.',
   force_handlers: 'Use meta: flush_handlers before the risky tasks.',
-  gather_subset: 'tsplay gathers one fixed set of facts; remove the keyword.',
-  gather_timeout: 'Remove the keyword.',
   fact_path: 'Remove the keyword.',
   module_defaults: 'Give the args on each task.',
   collections: 'Use the short module name (copy, not ansible.builtin.copy) or keep the FQCN; remove the keyword.',
@@ -120,18 +154,6 @@ export const UNSUPPORTED: Record<string, string> = {
   async: 'tsplay runs tasks synchronously; remove async/poll.',
   poll: 'tsplay runs tasks synchronously; remove async/poll.',
   delegate_facts: 'Remove the keyword.',
-  local_action: "Use the module as the key and add 'delegate_to: localhost'.",
-  action: 'Use the module name as the key: `copy: {src: a, dest: b}`.',
-  with_dict: 'Use loop: "{{ x | dict2items }}".',
-  with_fileglob: 'List the files with loop.',
-  with_together: 'Use loop with zip.',
-  with_nested: 'Use loop with product.',
-  with_sequence: 'Use loop with range.',
-  with_subelements: 'Use loop with subelements.',
-  with_first_found: 'Use loop over the candidates with a when.',
-  with_indexed_items: "Use loop with loop_control: {index_var: i}.",
-  with_lines: 'Register a command and loop over its stdout_lines.',
-  with_file: 'Use loop with the file lookup.',
   with_template: 'Use the template module.',
   with_random_choice: 'Pick the value in a template.',
 }
@@ -148,7 +170,7 @@ export const EXPECTED: Record<string, string> = {
   environment: 'a mapping of NAME: value (or a template string)',
   vars: 'a mapping of names to values',
   args: 'a mapping of module args',
-  loop_control: 'a mapping (loop_var, label, index_var, pause, extended)',
+  loop_control: 'a mapping (loop_var, label, index_var, pause, extended, extended_allitems)',
   hosts: 'a host pattern or a list of them',
   vars_files: 'a list of file names',
   roles: 'a list of roles',

@@ -9,16 +9,17 @@ import { cycleMessage } from './context.js'
 import { applyWhenTags } from './inherit.js'
 import { mergeTags, toTags } from './normalize.js'
 import { parsePlay } from './play.js'
+import { collecting, tolerate } from './problems.js'
 import type { Play, Playbook } from './types.js'
 
 const IMPORT_KEYS = ['import_playbook', 'name', 'vars', 'tags']
 
 export function loadPlaybook(file: string): Playbook {
   const abs = resolve(file)
-  return { file: abs, plays: loadPlays(abs, undefined, []) }
+  return collecting(() => ({ file: abs, plays: loadPlays(abs, undefined, []).filter((p): p is Play => p !== undefined) }))
 }
 
-function loadPlays(file: string, from: SourcePos | undefined, chain: string[]): Play[] {
+function loadPlays(file: string, from: SourcePos | undefined, chain: string[]): Array<Play | undefined> {
   if (chain.includes(file)) {
     throw new ParseError(cycleMessage('import_playbook', chain, file), { pos: from, hint: 'A playbook imports itself through this chain; break the loop.' })
   }
@@ -33,7 +34,7 @@ function loadPlays(file: string, from: SourcePos | undefined, chain: string[]): 
   const dir = dirname(file)
   return src.value.flatMap((entry, i) => {
     const key = isMapping(entry) ? Object.keys(entry).find((k) => canonicalName(k) === 'import_playbook') : undefined
-    if (key === undefined) return [parsePlay(src, [i], entry, dir, here)]
+    if (key === undefined) return [tolerate(() => parsePlay(src, [i], entry, dir, here), undefined)]
     return importPlaybook(src, i, entry as Record<string, unknown>, key, dir, here)
   })
 }
@@ -47,7 +48,7 @@ function importPlaybook(src: SourceFile, i: number, entry: Record<string, unknow
   const rel = entry[key]
   if (typeof rel !== 'string' || rel === '') throw errorAt(src, [i, key], 'import_playbook needs a file name', 'Write import_playbook: other.yml.')
   if (entry.vars !== undefined && !isMapping(entry.vars)) throw errorAt(src, [i, 'vars'], "'vars' must be a mapping", 'Write vars: {name: value}.')
-  const plays = loadPlays(resolve(dir, rel), valuePos(src, [i], key), chain)
+  const plays = loadPlays(resolve(dir, rel), valuePos(src, [i], key), chain).filter((p): p is Play => p !== undefined)
   const vars = (entry.vars as Record<string, unknown> | undefined) ?? {}
   const tags = toTags(entry.tags)
   for (const play of plays) {

@@ -7,11 +7,12 @@ import type { SourceFile } from '../yaml/source.js'
 import { errorAt, errorAtKey, isMapping, located, valuePos, type Path } from './at.js'
 import { checkSchema } from './check-node.js'
 import type { LoadCtx } from './context.js'
-import { applyKeywords, keywordsOf } from './inherit.js'
+import { applyKeywords, checkKeywordValues, keywordsOf } from './inherit.js'
 import { BOOL_KEYWORDS, PLAY_SCHEMA, UNSUPPORTED } from './keywords.js'
 import { coerceBools, toEnvironment, toTags } from './normalize.js'
 import { checkNotify, handlerNames } from './notify.js'
 import { roleSearchDirs } from './role-files.js'
+import { report } from './problems.js'
 import { parseRoleRef } from './role-ref.js'
 import { createRoleLoader, onlyTasks } from './roles.js'
 import { parseTaskList } from './tasks.js'
@@ -21,8 +22,12 @@ import { loadVarsFile } from './vars-file.js'
 export function parsePlay(src: SourceFile, path: Path, value: unknown, dir: string, chain: string[]): Play {
   if (!isMapping(value)) throw errorAt(src, path, 'a play must be a mapping', 'Start the play with "- hosts: <pattern>".')
   for (const key of Object.keys(value)) {
-    if (key in UNSUPPORTED) throw errorAtKey(src, path, key, `'${key}' is an Ansible play keyword tsplay does not support`, UNSUPPORTED[key]!)
+    if (key in UNSUPPORTED) {
+      report(errorAtKey(src, path, key, `'${key}' is an Ansible play keyword tsplay does not support`, UNSUPPORTED[key]!))
+      delete value[key]
+    }
   }
+  checkKeywordValues(src, path, value)
   coerceBools(value, BOOL_KEYWORDS)
   if (typeof value.serial === 'string' && /^\d+$/.test(value.serial)) value.serial = Number(value.serial)
   checkSchema(src, path, PLAY_SCHEMA, value, 'play')
@@ -42,7 +47,7 @@ export function parsePlay(src: SourceFile, path: Path, value: unknown, dir: stri
     handlers: [],
     gatherFacts: value.gather_facts !== false,
     anyErrorsFatal: value.any_errors_fatal === true,
-    strategy: (value.strategy as Play['strategy'] | undefined) ?? 'linear',
+    strategy: (value.strategy as string | undefined) ?? 'linear',
     tags,
   }
   if (value.serial !== undefined) play.serial = serial(src, path, value.serial)
@@ -66,7 +71,7 @@ export function parsePlay(src: SourceFile, path: Path, value: unknown, dir: stri
   const handlers = [...play.roles.flatMap((r) => r.handlers), ...play.handlers]
 
   // Play-level keywords the Play type has no field for reach the executor through each task.
-  const kw = keywordsOf({ ignore_errors: value.ignore_errors, ignore_unreachable: value.ignore_unreachable, diff: value.diff })
+  const kw = keywordsOf({ ignore_errors: value.ignore_errors, ignore_unreachable: value.ignore_unreachable, diff: value.diff, connection: value.connection, remote_user: value.remote_user, become_method: value.become_method })
   const all: TaskNode[] = [...play.preTasks, ...play.roles.flatMap((r) => r.tasks), ...play.tasks, ...play.postTasks]
   applyKeywords([...all, ...handlers], kw)
   checkNotify([...all, ...handlers], handlerNames(handlers))
@@ -96,6 +101,7 @@ function serial(src: SourceFile, path: Path, v: unknown): Array<number | string>
     if (typeof s === 'number' && s > 0) return s
     if (typeof s === 'string' && /^\d+$/.test(s)) return Number(s)
     if (typeof s === 'string' && /^\d+(\.\d+)?%$/.test(s)) return s
+    if (typeof s === 'string' && s.includes('{{')) return s
     const at = Array.isArray(v) ? [...path, 'serial', i] : [...path, 'serial']
     throw errorAt(src, at, `serial '${String(s)}' must be a positive number or a percentage like '30%'`, 'Write serial: 2, serial: "30%" or a list of those.')
   })

@@ -6,8 +6,8 @@ import { located, valuePos, type Path } from './at.js'
 import type { Action } from './action.js'
 import { checkSchema } from './check-node.js'
 import type { LoadCtx } from './context.js'
-import { keywordsOf } from './inherit.js'
-import { BOOL_KEYWORDS, TASK_SCHEMA } from './keywords.js'
+import { checkKeywordValues, keywordsOf } from './inherit.js'
+import { BOOL_KEYWORDS, TASK_SCHEMA, WITH_LOOKUPS } from './keywords.js'
 import { coerceBools, mergeTags, toConditions, toStrings, toTags } from './normalize.js'
 import { notifyPos } from './notify.js'
 import type { Task, TaskCommon } from './types.js'
@@ -26,10 +26,23 @@ export function commonFields(src: SourceFile, path: Path, value: Record<string, 
   return common
 }
 
+const LOOP_KEYS = ['loop', ...Object.keys(WITH_LOOKUPS)]
+
+function loopControl(lc: Record<string, unknown>): NonNullable<Task['loopControl']> {
+  const out: NonNullable<Task['loopControl']> = { loopVar: (lc.loop_var as string | undefined) ?? 'item' }
+  if (lc.label !== undefined) out.label = lc.label
+  if (lc.index_var !== undefined) out.indexVar = lc.index_var as string
+  if (lc.pause !== undefined) out.pause = lc.pause as number | string
+  if (lc.extended !== undefined) out.extended = lc.extended as boolean | string
+  if (lc.extended_allitems !== undefined) out.extendedAllitems = lc.extended_allitems as boolean
+  return out
+}
+
 export function parseTask(src: SourceFile, path: Path, value: Record<string, unknown>, action: Action, ctx: LoadCtx): Task {
   coerceBools(value, BOOL_KEYWORDS)
+  checkKeywordValues(src, path, value)
   checkSchema(src, path, TASK_SCHEMA, value, 'task')
-  const loops = ['loop', 'with_items', 'with_list'].filter((k) => value[k] !== undefined)
+  const loops = LOOP_KEYS.filter((k) => value[k] !== undefined)
   if (loops.length > 1) {
     throw new ParseError(`task has both '${loops[0]}' and '${loops[1]}'`, {
       pos: located(src, path, value).keyPos[loops[1]!],
@@ -44,16 +57,15 @@ export function parseTask(src: SourceFile, path: Path, value: Record<string, unk
     notify: toStrings(value.notify),
     listen: toStrings(value.listen),
   }
-  // with_items/with_list are the old spelling of loop (with_items also flattens one level).
-  if (loops[0]) task.loop = loops[0] === 'with_items' && Array.isArray(value.with_items) ? value.with_items.flat(1) : value[loops[0]]
-  const lc = value.loop_control as Record<string, unknown> | undefined
-  if (lc) {
-    task.loopControl = { loopVar: (lc.loop_var as string | undefined) ?? 'item' }
-    if (lc.label !== undefined) task.loopControl.label = lc.label as string
-    if (lc.index_var !== undefined) task.loopControl.indexVar = lc.index_var as string
-    if (lc.pause !== undefined) task.loopControl.pause = lc.pause as number
-    if (lc.extended !== undefined) task.loopControl.extended = lc.extended as boolean
+  // with_X is loop over query('X', ...) of the rendered value; with_list is loop itself.
+  const loopKey = loops[0]
+  if (loopKey) {
+    task.loop = value[loopKey]
+    if (loopKey !== 'loop' && loopKey !== 'with_list') task.loopWith = WITH_LOOKUPS[loopKey]
+    if (loopKey !== 'loop') task.keyPos.loop = task.keyPos[loopKey]!
   }
+  const lc = value.loop_control as Record<string, unknown> | undefined
+  if (lc) task.loopControl = loopControl(lc)
   if (typeof value.register === 'string') task.register = value.register
   if (value.changed_when !== undefined) task.changedWhen = toConditions(src, path, 'changed_when', value.changed_when)
   if (value.failed_when !== undefined) task.failedWhen = toConditions(src, path, 'failed_when', value.failed_when)

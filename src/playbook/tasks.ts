@@ -9,8 +9,9 @@ import { errorAt, errorAtKey, isMapping, valuePos, type Path } from './at.js'
 import { findActionKey, resolveAction } from './action.js'
 import { checkSchema } from './check-node.js'
 import { cycleMessage, type LoadCtx, type RoleRef } from './context.js'
-import { applyKeywords, applyVars, applyWhenTags, keywordsOf } from './inherit.js'
-import { BLOCK_KEYWORDS, BLOCK_SCHEMA, BOOL_KEYWORDS, TASK_KEYWORDS, TASK_SCHEMA } from './keywords.js'
+import { applyKeywords, applyVars, applyWhenTags, checkKeywordValues, keywordsOf } from './inherit.js'
+import { BLOCK_KEYWORDS, BLOCK_SCHEMA, BOOL_KEYWORDS, TASK_KEYWORDS, TASK_SCHEMA, WITH_LOOKUPS } from './keywords.js'
+import { tolerate } from './problems.js'
 import { coerceBools, toConditions, toTags } from './normalize.js'
 import { commonFields, parseTask } from './task.js'
 import type { Block, TaskNode } from './types.js'
@@ -26,13 +27,41 @@ export function parseTaskList(src: SourceFile, path: Path, value: unknown, ctx: 
   if (value === null || value === undefined) return []
   if (!Array.isArray(value)) throw errorAt(src, path, 'expected a list of tasks', 'Start each task with "- name: ..." (a YAML list item).')
   const out: TaskNode[] = []
-  value.forEach((item, i) => out.push(...parseNode(src, [...path, i], item, ctx)))
+  // A refused task is recorded and left out, so one load names every refusal (problems.ts).
+  value.forEach((item, i) => out.push(...tolerate(() => parseNode(src, [...path, i], item, ctx), [])))
   return out
 }
 
-function parseNode(src: SourceFile, path: Path, item: unknown, ctx: LoadCtx): TaskNode[] {
-  if (!isMapping(item)) throw errorAt(src, path, 'a task must be a mapping', 'Write the task as "- name: ...\n  module: args".')
-  if ('block' in item) return [parseBlock(src, path, item, ctx)]
+/** `action: copy src=a dest=b` / `local_action: {module: copy, ...}` → the module as the key. */
+function desugarAction(src: SourceFile, path: Path, item: Record<string, unknown>): Record<string, unknown> {
+  const key = ['action', 'local_action'].find((k) => k in item)
+  if (!key) return item
+  const raw = item[key]
+  const { [key]: _, ...rest } = item
+  let module: string
+  let args: unknown
+  if (typeof raw === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(raw)
+    if (!m) throw errorAt(src, [...path, key], `'${key}' needs a module name`, `Write ${key}: module arg=value ...`)
+    module = m[1]!
+    args = m[2] === '' ? null : m[2]
+  } else if (isMapping(raw) && typeof raw.module === 'string') {
+    const { module: mod, ...margs } = raw
+    module = mod as string
+    args = margs
+  } else throw errorAt(src, [...path, key], `'${key}' needs a module name`, `Write ${key}: module arg=value ..., or ${key}: {module: name, arg: value}.`)
+  const out: Record<string, unknown> = { ...rest, [module]: args }
+  if (key === 'local_action') {
+    out.delegate_to ??= 'localhost'
+    out.connection ??= 'local'
+  }
+  return out
+}
+
+function parseNode(src: SourceFile, path: Path, raw: unknown, ctx: LoadCtx): TaskNode[] {
+  if (!isMapping(raw)) throw errorAt(src, path, 'a task must be a mapping', 'Write the task as "- name: ...\n  module: args".')
+  if ('block' in raw) return [parseBlock(src, path, raw, ctx)]
+  const item = desugarAction(src, path, raw)
   for (const k of ['rescue', 'always']) if (k in item) throw errorAtKey(src, path, k, `'${k}' needs a 'block' in the same task`, 'Put the tasks to protect under block:.')
   const key = findActionKey(src, path, Object.keys(item), TASK_KEYWORDS)
   const action = resolveAction(src, path, item, key)
@@ -52,6 +81,7 @@ function parseBlock(src: SourceFile, path: Path, item: Record<string, unknown>, 
     throw errorAtKey(src, path, key, `unknown block keyword '${key}'.${didYouMean(key, BLOCK_KEYWORDS)}`, `Block keywords are: ${BLOCK_KEYWORDS.join(', ')}.`)
   }
   coerceBools(item, BOOL_KEYWORDS)
+  checkKeywordValues(src, path, item)
   checkSchema(src, path, BLOCK_SCHEMA, item, 'block')
   const common = commonFields(src, path, item, ctx)
   // The block's own `when` stays on the block (the executor checks it); inherited ones and
@@ -70,7 +100,7 @@ function parseBlock(src: SourceFile, path: Path, item: Record<string, unknown>, 
 function importKeywords(src: SourceFile, path: Path, item: Record<string, unknown>, what: string): void {
   coerceBools(item, BOOL_KEYWORDS)
   checkSchema(src, path, TASK_SCHEMA, item, what)
-  for (const k of ['loop', 'with_items', 'with_list', 'register', 'notify', 'until']) {
+  for (const k of ['loop', ...Object.keys(WITH_LOOKUPS), 'register', 'notify', 'until']) {
     if (item[k] !== undefined) {
       throw errorAtKey(src, path, k, `'${k}' cannot be used on a static ${what}`, 'Use include_tasks for a loop, or put the keyword on the imported tasks.')
     }

@@ -38,7 +38,8 @@ export interface Play extends Located {
   becomeUser?: string
   anyErrorsFatal: boolean
   maxFailPercentage?: number
-  strategy: 'linear' | 'free'
+  /** 'linear', 'free', or a template rendered when the play starts. */
+  strategy: string
   tags: string[]
   environment?: Record<string, string>
   checkMode?: boolean
@@ -86,6 +87,10 @@ export interface TaskCommon extends Located {
   delegateTo?: string
   runOnce?: boolean
   anyErrorsFatal?: boolean
+  /** `connection:` / `remote_user:` keywords: used when the host's vars set no ansible_connection / ansible_user. */
+  connection?: string
+  remoteUser?: string
+  becomeMethod?: string
   /** The role this task came from (its files/, templates/, vars), if any. */
   role?: Role
 }
@@ -97,7 +102,9 @@ export interface Task extends TaskCommon {
   /** Raw, untemplated args; free-form text already moved to the module's freeForm key. */
   args: Vars
   loop?: unknown
-  loopControl?: { label?: string; loopVar: string; indexVar?: string; pause?: number; extended?: boolean }
+  /** For with_X: the lookup the rendered loop value goes through (`with_dict` → 'dict'). */
+  loopWith?: string
+  loopControl?: { label?: unknown; loopVar: string; indexVar?: string; pause?: number | string; extended?: boolean | string; extendedAllitems?: boolean }
   register?: string
   notify: string[]
   /** Handler topics (`listen`). */

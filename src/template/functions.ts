@@ -75,3 +75,8 @@ export const functions: Record<string, Fn> = {
   range,
   dict: (_vars, args, kw) => ({ ...Object.fromEntries((args[0] as Array<[string, unknown]> | undefined) ?? []), ...kw }),
 }
+
+/** query(name, *terms) for with_X loops: the executor's way into the lookups. */
+export function queryLookup(name: string, terms: unknown[], vars: Vars): unknown[] {
+  return run(vars, [name, ...terms], {})
+}

@@ -5,6 +5,7 @@ import { relative } from 'node:path'
 import { test } from 'node:test'
 import { ParseError } from '../../src/errors.js'
 import { loadPlaybook } from '../../src/playbook/load.js'
+import { LoadProblems } from '../../src/playbook/problems.js'
 import { BAD } from './fixtures.js'
 
 /** [playbook, where the error points (file relative to bad/:line:col), part of the message] */
@@ -18,7 +19,7 @@ const CASES: Array<[string, string, string]> = [
   ['play-not-mapping.yml', 'play-not-mapping.yml:3:3', 'a play must be a mapping'],
   ['no-hosts.yml', 'no-hosts.yml:1:3', "missing required key 'hosts'"],
   ['unknown-play-key.yml', 'unknown-play-key.yml:2:3', "unknown key 'taks'. Did you mean 'tasks'?"],
-  ['unsupported-play-keyword.yml', 'unsupported-play-keyword.yml:2:3', "'remote_user' is an Ansible play keyword tsplay does not support"],
+  ['unsupported-play-keyword.yml', 'unsupported-play-keyword.yml:2:3', "'order' is an Ansible play keyword tsplay does not support"],
   ['bad-strategy.yml', 'bad-strategy.yml:2:13', "'strategy' must be one of"],
   ['bad-serial.yml', 'bad-serial.yml:2:15', "serial 'lots' must be a positive number"],
   ['gather-facts-type.yml', 'gather-facts-type.yml:2:17', "'gather_facts' must be boolean"],
@@ -60,6 +61,7 @@ const CASES: Array<[string, string, string]> = [
   ['circular-import.yml', 'tasks/loop-b.yml:3:17', 'import cycle: loop-a.yml → loop-b.yml → loop-a.yml'],
   ['circular-playbook.yml', 'circular-playbook-b.yml:3:20', 'import_playbook cycle: circular-playbook.yml → circular-playbook-b.yml → circular-playbook.yml'],
   ['import-playbook-extra-key.yml', 'import-playbook-extra-key.yml:2:3', "'hosts' cannot be used with import_playbook"],
+  ['five-problems.yml', 'five-problems.yml:2:3', '5 things in this playbook tsplay would not run'],
 ]
 
 for (const [file, where, message] of CASES) {
@@ -83,4 +85,20 @@ test('every playbook in bad/ is in the table', () => {
   // circular-playbook-b.yml is the other half of circular-playbook.yml.
   const files = readdirSync(BAD).filter((f) => f.endsWith('.yml') && f !== 'circular-playbook-b.yml')
   assert.deepEqual(files.filter((f) => !listed.has(f)), [])
+})
+
+test('five refusals in one playbook come back as one error naming all five, each with file:line:col', () => {
+  assert.throws(
+    () => loadPlaybook(BAD + 'five-problems.yml'),
+    (e: unknown) => {
+      assert.ok(e instanceof LoadProblems, `expected LoadProblems, got ${String(e)}`)
+      assert.equal(e.problems.length, 5)
+      const f = 'five-problems.yml'
+      const where = e.problems.map((p) => `${relative(BAD, p.pos!.file)}:${p.pos!.line}:${p.pos!.col}`)
+      assert.deepEqual(where, [`${f}:2:3`, `${f}:4:7`, `${f}:6:7`, `${f}:8:7`, `${f}:11:9`])
+      assert.match(e.message, /^5 things in this playbook tsplay would not run:/)
+      for (const bit of ["'order'", "unknown module 'comand'", "unknown task keyword 'whn'", "'async'", "unknown arg 'contnt'"]) assert.ok(e.message.includes(bit), bit)
+      return true
+    },
+  )
 })

@@ -51,10 +51,11 @@ test('notify lists, changed_when false, register and tags are carried; play tags
   assert.deepEqual(task(0).tags, ['mail', 'spool', 'check'])
 })
 
-test('loop and loop_control load; with_items becomes a flattened loop', () => {
+test('loop and loop_control load; with_items is a loop through the items lookup', () => {
   assert.equal(task(2).loop, '{{ users }}')
   assert.deepEqual(task(2).loopControl, { loopVar: 'user', label: '{{ user.name }}' })
-  assert.deepEqual(task(3).loop, ['a', 'b', 'c'])
+  assert.deepEqual(task(3).loop, [['a', 'b'], 'c'])
+  assert.equal(task(3).loopWith, 'items')
   assert.deepEqual(task(3).args, { var: 'item' })
 })
 
