@@ -55,6 +55,18 @@ export class TemplateError extends TsplayError {
   override readonly exitCode = ExitCode.parser
 }
 
+/** A module argument whose value cannot be used (a bad mode, regex, quoting), found by a helper
+ * below plan(). The runner turns it into a failed task pointing at the line of `arg`. */
+export class ArgError extends TsplayError {
+  constructor(
+    readonly arg: string,
+    message: string,
+    opts: TsplayErrorOptions = {},
+  ) {
+    super(message, opts)
+  }
+}
+
 /** The run was stopped by SIGINT/SIGTERM. */
 export class InterruptedError extends TsplayError {
   override readonly exitCode = ExitCode.interrupted

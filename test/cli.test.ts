@@ -29,6 +29,13 @@ test('an unknown option exits 5', () => {
   assert.match(r.stderr, /unknown option/)
 })
 
+test('a lab id that is not 0-99 is a clean options error, exit 5', () => {
+  const r = tsplay(['lab', 'status'], { TSPLAY_LAB_ID: 'abc' })
+  assert.equal(r.status, 5, r.stderr)
+  assert.match(r.stderr, /TSPLAY_LAB_ID must be a whole number 0-99, got 'abc'/)
+  assert.doesNotMatch(r.stderr, /unexpected error|^\s+at /m)
+})
+
 test('a playbook error prints file:line:col, the offending line and no stack, exit 4', () => {
   const dir = writeTree({ 'pb.yml': '- hosts: localhost\n  tasks:\n    - name: typo\n      debugg: { msg: hi }\n' })
   const r = tsplay([join(dir, 'pb.yml')])

@@ -1,7 +1,7 @@
 // The one runner of plans: gather → plan → (unless --check) apply each change in order.
 // Modules never act themselves, so check mode and failure messages are the same for all.
 import type { ExecResult } from '../connection/connection.js'
-import { formatPos, InterruptedError, TsplayError } from '../errors.js'
+import { ArgError, formatPos, InterruptedError, TsplayError, type SourcePos } from '../errors.js'
 import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
 import { progressLines, withoutProgressLines } from './progress.js'
 import type { TaskResult } from './result.js'
@@ -17,7 +17,10 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
     plan = mod.plan(args, state, { host: ctx.host, check: ctx.check, diff: ctx.diff })
   } catch (e) {
     // An interrupt stops the run, not just this task.
-    if (e instanceof TsplayError && !(e instanceof InterruptedError)) return done({ status: 'failed', msg: failureText(e), data: {} })
+    if (e instanceof TsplayError && !(e instanceof InterruptedError)) {
+      const hint = e instanceof ArgError && !e.hint ? `\nSee 'tsplay doc ${mod.name}' for its arguments.` : ''
+      return done({ status: 'failed', msg: failureText(e, errorPos(e, ctx)) + hint, data: {} })
+    }
     throw e
   }
   const data: Record<string, unknown> = { ...plan.data }
@@ -41,8 +44,13 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
 }
 
 /** An expected error as a failed task's message: what, where (a template's line, the task), what to do. */
-function failureText(e: TsplayError): string {
-  return `${e.message}${e.pos ? ` (${formatPos(e.pos)})` : ''}${e.hint ? `\n${e.hint}` : ''}`
+function failureText(e: TsplayError, pos = e.pos): string {
+  return `${e.message}${pos ? ` (${formatPos(pos)})` : ''}${e.hint ? `\n${e.hint}` : ''}`
+}
+
+/** Where a failure of gather/plan is: its own position, the bad arg's line, else the task. */
+function errorPos(e: TsplayError, ctx: ModuleContext): SourcePos {
+  return e.pos ?? (e instanceof ArgError ? ctx.argPos?.[e.arg] : undefined) ?? ctx.taskPos
 }
 
 interface Outcome {

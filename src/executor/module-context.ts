@@ -121,6 +121,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     connectionTo: (h) => connectionFor(pc, h),
     controller: pc.pool.controller,
     taskPos: task.pos,
+    argPos: task.argPos,
     onOutput,
     onProgress,
     signal: signalFor(pc, scope),

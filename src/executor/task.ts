@@ -144,7 +144,10 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
   const problem = check(mod.schema, args)
   if (problem) {
     const at = problem.path.length ? ` at '${problem.path.join('.')}'` : ''
-    return { result: failedResult(`invalid arguments for ${task.module}${at}: ${problem.message} (${formatPos(task.keyPos[task.module] ?? task.pos)}); see 'tsplay doc ${task.module}'`, started) }
+    // The line of the arg that is wrong, when it was written as its own key.
+    const argKey = problem.path[0] ?? problem.unknownKey
+    const pos = (typeof argKey === 'string' ? task.argPos?.[argKey] : undefined) ?? task.keyPos[task.module] ?? task.pos
+    return { result: failedResult(`invalid arguments for ${task.module}${at}: ${problem.message} (${formatPos(pos)}); see 'tsplay doc ${task.module}'`, started) }
   }
   const noLog = pick(task, scope, 'noLog') ?? pc.play.noLog ?? false
   const onOutput = pc.opts.verbose >= 2 && !noLog ? (stream: 'stdout' | 'stderr', chunk: string) => pc.emit({ kind: 'output', host, task: task.name ?? task.module, stream, chunk }) : undefined

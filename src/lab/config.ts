@@ -3,13 +3,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { OptionsError } from '../errors.js'
 
 /** TSPLAY_LAB_ID (0-99) lets several labs run side by side (parallel test runs): each id gets its
  * own subnet, namespaces, state dir and inventory folder. 0 (the default) keeps the plain names. */
 const LAB_ID = (() => {
   const raw = process.env.TSPLAY_LAB_ID ?? '0'
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error(`TSPLAY_LAB_ID must be 0-99, got '${raw}'`)
+  // Read when the lab code is loaded, so a bad value is an options error the CLI prints cleanly.
+  if (!Number.isInteger(n) || n < 0 || n > 99) {
+    throw new OptionsError(`TSPLAY_LAB_ID must be a whole number 0-99, got '${raw}'`, { hint: 'Unset it for the default lab, or set e.g. TSPLAY_LAB_ID=3.' })
+  }
   return n
 })()
 const SUFFIX = LAB_ID === 0 ? '' : String(LAB_ID)

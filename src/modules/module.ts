@@ -99,6 +99,8 @@ export interface ModuleContext {
   /** The controller itself (fetch, local side of sync). */
   controller: Connection
   taskPos: SourcePos
+  /** Where each of the task's args is written, so a bad value (ArgError) points at its line. */
+  argPos?: Record<string, SourcePos>
   /** Live output of long commands. */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void
   /** Counts of a long step (files, bytes, totals) as they grow; the runner adds rate and ETA

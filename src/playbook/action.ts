@@ -24,6 +24,9 @@ export interface Action {
   /** Canonical name (`copy`). */
   module: string
   args: Vars
+  /** Where each arg is written (its key in the mapping, `args:`, or the key=value text), so an
+   * invalid value is reported on its own line. */
+  argPos?: Record<string, SourcePos>
 }
 
 function isAction(key: string): boolean {
@@ -114,7 +117,8 @@ export function resolveAction(src: SourceFile, path: Path, task: Record<string, 
   }
   const args = { ...extra, ...inline }
   checkArgNames(src, path, key, raw, extra, args, m.schema, props)
-  return { key, module, args }
+  const argPos = Object.fromEntries(Object.keys(args).map((a) => [a, argsPos(src, path, key, a, raw, extra)]))
+  return { key, module, args, argPos }
 }
 
 /** Unknown arg names are caught at load when the schema is closed; types wait for templating. */

@@ -54,6 +54,7 @@ export function parseTask(src: SourceFile, path: Path, value: Record<string, unk
     ...commonFields(src, path, value, ctx),
     module: action.module,
     args: action.args,
+    ...(action.argPos ? { argPos: action.argPos } : {}),
     notify: toStrings(value.notify),
     listen: toStrings(value.listen),
   }

@@ -101,6 +101,8 @@ export interface Task extends TaskCommon {
   module: string
   /** Raw, untemplated args; free-form text already moved to the module's freeForm key. */
   args: Vars
+  /** Where each arg was written, for errors about one arg's value. */
+  argPos?: Record<string, SourcePos>
   loop?: unknown
   /** For with_X: the lookup the rendered loop value goes through (`with_dict` → 'dict'). */
   loopWith?: string

@@ -2,9 +2,9 @@
 // `x | lower` cannot drift apart. Plain functions; render.ts and expressions.ts register them.
 import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
-import { stringify as yamlStringify } from 'yaml'
 import { quote as shellQuote } from '../connection/quote.js'
 import { getOwn, TemplateFault } from './failures.js'
+import { yamlText } from '../yaml/source.js'
 import { pyRegExp, pyReplacement } from './pyregex.js'
 import { compare, deepEqual, isMapping, toText, truthy, typeName } from './values.js'
 
@@ -83,8 +83,8 @@ export const helpers: Record<string, Helper> = {
   trim: (s) => str(s, 'trim').trim(),
   concat: (...args) => args.map(toText).join(''),
   indent,
-  to_yaml: (v) => yamlStringify(v),
-  to_nice_yaml: (v) => yamlStringify(v, { indent: 4 }),
+  to_yaml: (v) => yamlText(v),
+  to_nice_yaml: (v) => yamlText(v, 4),
   to_json: (v) => JSON.stringify(v ?? null),
   to_nice_json: (v) => JSON.stringify(sortKeys(v ?? null), null, 4),
   json: (s) => {
@@ -113,9 +113,9 @@ export const helpers: Record<string, Helper> = {
   split: (s, sep) => (sep === undefined ? str(s, 'split').trim().split(/\s+/) : str(s, 'split').split(toText(sep))),
   replace: (s, from, to) => str(s, 'replace').split(toText(from)).join(toText(to)),
   regex_replace: (s, re, repl = '', ignorecase = false) =>
-    str(s, 'regex_replace').replace(pyRegExp(str(re, 'regex_replace'), truthy(ignorecase) ? 'gi' : 'g'), pyReplacement(toText(repl))),
+    str(s, 'regex_replace').replace(pyRegExp(str(re, 'regex_replace'), { flags: truthy(ignorecase) ? 'gi' : 'g' }), pyReplacement(toText(repl))),
   regex_search: (s, re, ignorecase = false) =>
-    pyRegExp(str(re, 'regex_search'), truthy(ignorecase) ? 'i' : '').exec(str(s, 'regex_search'))?.[0] ?? null,
+    pyRegExp(str(re, 'regex_search'), { flags: truthy(ignorecase) ? 'i' : '' }).exec(str(s, 'regex_search'))?.[0] ?? null,
   b64encode: (s) => Buffer.from(str(s, 'b64encode'), 'utf8').toString('base64'),
   b64decode: (s) => Buffer.from(str(s, 'b64decode'), 'base64').toString('utf8'),
   sha256: (s) => createHash('sha256').update(str(s, 'sha256')).digest('hex'),

@@ -66,9 +66,9 @@ export const tests: Record<string, Test> = {
   // Jinja counts strings as sequences; `x is sequence and x is not string` is the list idiom.
   sequence: (v) => Array.isArray(v) || typeof v === 'string',
   iterable: (v) => Array.isArray(v) || typeof v === 'string' || isMapping(v),
-  match: (v, re, ic) => pyRegExp(`^(?:${text(re, 'match')})`, truthy(ic) ? 'i' : '').test(text(v, 'match')),
-  search: (v, re, ic) => pyRegExp(text(re, 'search'), truthy(ic) ? 'i' : '').test(text(v, 'search')),
-  regex: (v, re, ic) => pyRegExp(text(re, 'regex'), truthy(ic) ? 'i' : '').test(text(v, 'regex')),
+  match: (v, re, ic) => pyRegExp(text(re, 'match'), { flags: truthy(ic) ? 'i' : '', anchored: true }).test(text(v, 'match')),
+  search: (v, re, ic) => pyRegExp(text(re, 'search'), { flags: truthy(ic) ? 'i' : '' }).test(text(v, 'search')),
+  regex: (v, re, ic) => pyRegExp(text(re, 'regex'), { flags: truthy(ic) ? 'i' : '' }).test(text(v, 'regex')),
   truthy: (v) => truthy(v),
   falsy: (v) => !truthy(v),
   even: (v) => Number(v) % 2 === 0,

@@ -1,9 +1,9 @@
-// Reading a user's YAML file while keeping where every node was written. The only import of
-// `yaml` for reading (the to_yaml template helper may import it for writing).
+// Reading a user's YAML file while keeping where every node was written, and writing YAML for
+// the to_yaml helpers. The only import of `yaml`.
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, visit, type Node, type Document, type Tags } from 'yaml'
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, stringify, visit, type Node, type Document, type ScalarTag, type Tags } from 'yaml'
 import { ParseError, type SourcePos } from '../errors.js'
-import { openVaultFile, rememberSealed, revealVaultValues, vaultTags } from '../vault/yaml.js'
+import { openVaultFile, rememberSealed, revealVaultValue, VAULT_TAG } from '../vault/yaml.js'
 
 export interface SourceFile {
   file: string
@@ -36,6 +36,35 @@ const pyyamlBools = (tags: Tags): Tags => [
   boolTag(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/),
   ...tags.filter((t) => (typeof t === 'object' && 'tag' in t ? t.tag !== 'tag:yaml.org,2002:bool' : true)),
 ]
+
+/** Declares `!vault` to the parser (else it warns of an unknown tag); the text stays as written
+ * until revealVaultValues, which knows where each value is for its errors. */
+const vaultTags: ScalarTag[] = [{ tag: VAULT_TAG, resolve: (text: string) => text }]
+
+/** Replace every `!vault` scalar of `doc` by its plain text, in place. */
+function revealVaultValues(doc: Document.Parsed, file: string, lines: LineCounter): void {
+  const posOf = (node: Node): SourcePos => {
+    const lp = lines.linePos(node.range?.[0] ?? 0)
+    return { file, line: lp.line, col: lp.col }
+  }
+  visit(doc, (_key, node) => {
+    if ((isMap(node) || isSeq(node)) && node.tag === VAULT_TAG) {
+      throw new ParseError(`${VAULT_TAG} must tag a text block, not a ${isMap(node) ? 'mapping' : 'list'}`, {
+        pos: posOf(node),
+        hint: 'Write `key: !vault |` followed by the indented output of `tsplay vault encrypt_string`.',
+      })
+    }
+    if (!isScalar(node) || node.tag !== VAULT_TAG) return
+    node.value = revealVaultValue(node.value, posOf(node))
+    // The tag has done its job; an untagged string is what the rest of tsplay expects.
+    node.tag = undefined
+  })
+}
+
+/** A value as YAML text (to_yaml, to_nice_yaml). */
+export function yamlText(value: unknown, indent = 2): string {
+  return stringify(value, { indent })
+}
 
 /** Parse YAML text; syntax errors become a ParseError at the first problem. */
 export function parseSource(file: string, text: string): SourceFile {

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UnreachableError } from '../../src/connection/connection.js'
 import { sh } from '../../src/connection/quote.js'
-import { TsplayError } from '../../src/errors.js'
+import { formatPos, TsplayError } from '../../src/errors.js'
 import { runModule } from '../../src/executor/apply.js'
+import { resolveMode } from '../../src/modules/files/mode.js'
 import { defineModule, type Change, type Plan } from '../../src/modules/module.js'
 import { localContext } from '../modules/context.js'
 
@@ -185,11 +186,20 @@ test('the task runs commands with become unless a change says noBecome', async (
   assert.deepEqual(seen, [{ user: 'root' }, undefined])
 })
 
-test('a TsplayError from gather becomes a failed result', async () => {
+test('a TsplayError from gather becomes a failed result at the task', async () => {
   const mod = defineModule({ name: 'g', description: '', schema: {}, gather: async () => { throw new TsplayError('cannot read state') }, plan: () => ({ changes: [] }) })
-  const r = await runModule(mod, {}, localContext())
+  const ctx = localContext()
+  const r = await runModule(mod, {}, ctx)
   assert.equal(r.status, 'failed')
-  assert.equal(r.msg, 'cannot read state')
+  assert.equal(r.msg, `cannot read state (${formatPos(ctx.taskPos)})`)
+})
+
+test('a bad arg value found by a helper in plan() fails the task at that arg\'s line', async () => {
+  const mod = defineModule({ name: 'm', description: '', schema: {}, gather: async () => null, plan: () => ({ changes: [], reason: String(resolveMode('rw-r--r--', 0, true)) }) })
+  const ctx = { ...localContext(), argPos: { mode: { file: 'play.yml', line: 8, col: 9 } } }
+  const r = await runModule(mod, { mode: 'rw-r--r--' }, ctx)
+  assert.equal(r.status, 'failed')
+  assert.equal(r.msg, "mode 'rw-r--r--' must be octal ('0644') or symbolic ('u=rw,g=r,o=r') (play.yml:8:9)\nSee 'tsplay doc m' for its arguments.")
 })
 
 test('UnreachableError and bugs propagate', async () => {

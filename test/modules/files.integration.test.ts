@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
+import { parseSource } from '../../src/yaml/source.js'
 import { check } from '../../src/schema/validate.js'
 import { renderTemplateFile } from '../../src/template/render.js'
 import { resolveMode } from '../../src/modules/files/mode.js'
@@ -313,19 +313,5 @@ test('symbolic modes resolve exactly as chmod applies them', async () => {
     assert.equal(chmod.rc, 0)
     const want = statSync(p).mode & 0o7777
     assert.equal(resolveMode(mode, start, isDir).toString(8), want.toString(8), `${mode} on ${start.toString(8)}`)
-  }
-})
-
-test('every file module documents each argument with a description, a default and an example', () => {
-  for (const m of fileModules) {
-    const schema = m.schema as { required?: string[]; additionalProperties?: boolean; properties: Record<string, { description?: string; default?: unknown }> }
-    assert.equal(schema.additionalProperties, false, `${m.name}: unknown args are rejected`)
-    for (const [key, prop] of Object.entries(schema.properties)) {
-      assert.ok(prop.description, `${m.name}.${key} has a description`)
-      if (!schema.required?.includes(key)) assert.ok('default' in prop, `${m.name}.${key} has a default`)
-    }
-    const task = parseYaml(m.example ?? '') as Array<Record<string, unknown>>
-    assert.ok(task[0]?.[m.name], `${m.name}: the example is a task using it`)
-    assert.equal(check(m.schema, structuredClone(task[0]![m.name])), undefined, `${m.name}: the example's args are valid`)
   }
 })

@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getModule } from '../../src/modules/index.js'
-import type { Change } from '../../src/modules/module.js'
+import { ArgError } from '../../src/errors.js'
+import type { Change, Module, Plan } from '../../src/modules/module.js'
 import { check } from '../../src/schema/validate.js'
 
 interface Fixture {
@@ -56,6 +57,16 @@ function comparable(c: Change, expected: Record<string, unknown>): Record<string
   return out
 }
 
+/** plan() as the runner sees it: a bad arg value found by a helper (ArgError) fails the task. */
+function planOf(mod: Module<any, any>, args: Record<string, unknown>, fx: Fixture): Plan {
+  try {
+    return mod.plan(args, fx.state, { host: 'fixture-host', check: fx.check ?? false, diff: true })
+  } catch (e) {
+    if (e instanceof ArgError) return { changes: [], failed: e.message }
+    throw e
+  }
+}
+
 const root = fixturesRoot()
 for (const name of readdirSync(root).sort()) {
   const folder = join(root, name)
@@ -72,7 +83,9 @@ for (const name of readdirSync(root).sort()) {
         return
       }
       assert.equal(problem, undefined, `args rejected by the schema: ${problem?.message}`)
-      const plan = mod.plan(args, fx.state, { host: 'fixture-host', check: fx.check ?? false, diff: true })
+      const plan = planOf(mod, args, fx)
+      // pyinfra's noop: a plan that changes nothing says why (debug's message is what it does).
+      if (plan.changes.length === 0 && plan.failed === undefined && plan.msg === undefined) assert.ok(plan.reason, 'a plan with no changes must give a reason')
       const expected = fx.expect.changes ?? []
       assert.deepEqual(
         plan.changes.map((c, i) => comparable(c, expected[i] ?? {})),

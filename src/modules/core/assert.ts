@@ -58,6 +58,6 @@ export const assert = defineModule<AssertArgs, AssertState>({
         data: { assertion: state.failedAssertion, evaluated_to: false },
       }
     }
-    return args.quiet ? { changes: [] } : { changes: [], msg: args.success_msg }
+    return args.quiet ? { changes: [], reason: 'All assertions passed' } : { changes: [], msg: args.success_msg }
   },
 })

@@ -21,6 +21,6 @@ export const setFact = defineModule<SetFactArgs, null>({
 
   plan(args) {
     const { cacheable: _ignored, ...facts } = args
-    return { changes: [], facts }
+    return { changes: [], facts, reason: 'facts are set on the controller only' }
   },
 })

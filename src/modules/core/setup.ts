@@ -62,6 +62,6 @@ export const setup = defineModule<SetupArgs, SetupState>({
   plan(args, state) {
     const patterns = typeof args.filter === 'string' ? (args.filter === '' ? [] : [args.filter]) : args.filter
     const facts = Object.fromEntries(Object.entries(parseFacts(state.output)).filter(([k]) => factMatches(k, patterns)))
-    return { changes: [], facts }
+    return { changes: [], facts, reason: 'facts are read only' }
   },
 })

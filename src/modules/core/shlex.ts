@@ -1,8 +1,9 @@
 // Splits a command line into words the way a POSIX shell (and Python's shlex) would, without
 // expanding anything: `command: echo "a b" $HOME` runs echo with the words `a b` and `$HOME`.
-import { TsplayError } from '../../errors.js'
+import { ArgError } from '../../errors.js'
 
-export function shlexSplit(line: string): string[] {
+/** `arg` names the task argument the line came from, for the error of an unclosed quote. */
+export function shlexSplit(line: string, arg = 'cmd', what = 'command'): string[] {
   const words: string[] = []
   let word = ''
   let inWord = false
@@ -11,14 +12,14 @@ export function shlexSplit(line: string): string[] {
     const ch = line[i]!
     if (ch === "'") {
       const end = line.indexOf("'", i + 1)
-      if (end < 0) throw new TsplayError(`No closing quotation in command: ${line}`)
+      if (end < 0) throw new ArgError(arg, `No closing quotation in ${what}: ${line}`)
       word += line.slice(i + 1, end)
       inWord = true
       i = end + 1
     } else if (ch === '"') {
       i++
       for (;;) {
-        if (i >= line.length) throw new TsplayError(`No closing quotation in command: ${line}`)
+        if (i >= line.length) throw new ArgError(arg, `No closing quotation in ${what}: ${line}`)
         const c = line[i]!
         if (c === '"') break
         // Inside double quotes a backslash only escapes these (POSIX).

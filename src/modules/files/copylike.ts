@@ -85,7 +85,7 @@ export function planCopyLike(args: CopyLikeArgs, state: CopyLikeState, ctx: Plan
       // Ansible creates a missing destination folder only when dest ends with '/'.
       let m: string[] = []
       try {
-        if (isSet(args.directory_mode)) m = ['-m', formatMode(resolveMode(args.directory_mode, 0o755, true))]
+        if (isSet(args.directory_mode)) m = ['-m', formatMode(resolveMode(args.directory_mode, 0o755, true, 'directory_mode'))]
       } catch (e) {
         return { changes, failed: (e as Error).message }
       }

@@ -1,7 +1,10 @@
 // File modes as Ansible takes them: octal strings ('0644', '644'), symbolic ('u=rw,g=r,o=r',
 // 'u+x', 'a-w', 'u=rwX'), or an integer used as the numeric mode itself (420 is 0644).
+// A bad mode is an ArgError naming the argument, so the task fails at that line.
 // Like Ansible, an integer is never re-read as octal: 644 is 0o1204. YAML 1.2 (our loader) reads
 // `mode: 0644` as the integer 644 too, so modes should be quoted; see docs/modules/files.md.
+
+import { ArgError } from '../../errors.js'
 
 const CLASS = {
   u: { r: 0o400, w: 0o200, x: 0o100, s: 0o4000, t: 0, shift: 6 },
@@ -17,21 +20,21 @@ export function isSymbolic(mode: ModeArg): boolean {
   return typeof mode === 'string' && !/^[0-7]{1,5}$/.test(mode)
 }
 
-/** Resolve a mode argument against the current mode; throws an Error with a user message. */
-export function resolveMode(mode: ModeArg, current: number, isDir: boolean): number {
+/** Resolve a mode argument (named `arg` in the task) against the current mode. */
+export function resolveMode(mode: ModeArg, current: number, isDir: boolean, arg = 'mode'): number {
   if (typeof mode === 'number') {
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new Error(`mode ${mode} is not a valid file mode`)
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ArgError(arg, `${arg} ${mode} is not a valid file mode`)
     return mode
   }
   if (/^[0-7]{1,5}$/.test(mode)) {
     const n = parseInt(mode, 8)
-    if (n > 0o7777) throw new Error(`mode '${mode}' is not a valid file mode`)
+    if (n > 0o7777) throw new ArgError(arg, `${arg} '${mode}' is not a valid file mode`)
     return n
   }
   let m = current & 0o7777
   for (const clause of mode.split(',')) {
     const c = /^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$/.exec(clause)
-    if (!c) throw new Error(`mode '${mode}' must be octal ('0644') or symbolic ('u=rw,g=r,o=r')`)
+    if (!c) throw new ArgError(arg, `${arg} '${mode}' must be octal ('0644') or symbolic ('u=rw,g=r,o=r')`)
     const whoText = c[1]!.replace(/a/g, 'ugo') || 'ugo'
     const who = [...new Set(whoText.split(''))] as Who[]
     for (const op of c[2]!.match(/[-+=][rwxXstugo]*/g)!) {

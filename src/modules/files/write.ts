@@ -4,6 +4,7 @@ import type { Change, FileDiff } from '../module.js'
 import { argv, quote, raw, sh } from '../../connection/quote.js'
 import { planAttrs, sameText, wantedMode, type AttrArgs } from './attrs.js'
 import type { PathState } from './gather.js'
+import { shlexSplit } from '../core/shlex.js'
 import { formatMode } from './mode.js'
 import { argPath, diffText, dirOf, isSet, sha1 } from './paths.js'
 
@@ -94,7 +95,7 @@ export function validateChange(path: string, content: string | Buffer, validate:
   if (!validate.includes('%s')) return `validate must contain %s: ${validate}`
   let words: string[]
   try {
-    words = splitWords(validate)
+    words = shlexSplit(validate, 'validate', 'validate')
   } catch (e) {
     return (e as Error).message
   }
@@ -110,39 +111,4 @@ export function validateChange(path: string, content: string | Buffer, validate:
     sh`cat > "$t" && ${raw(chmod)}${raw(chown)} && ${raw(cmd)} && mv -f -- "$t" ${p}`,
   ]
   return { kind: 'exec', cmd: lines.join('\n'), stdin: content }
-}
-
-/** Split a command line into words: single/double quotes and backslashes, no expansion. */
-export function splitWords(s: string): string[] {
-  const words: string[] = []
-  let cur = ''
-  let inWord = false
-  let q: string | undefined
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!
-    if (q === "'") {
-      if (c === "'") q = undefined
-      else cur += c
-    } else if (q === '"') {
-      if (c === '"') q = undefined
-      else if (c === '\\' && i + 1 < s.length && '"\\$`'.includes(s[i + 1]!)) cur += s[++i]
-      else cur += c
-    } else if (c === "'" || c === '"') {
-      q = c
-      inWord = true
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i]
-      inWord = true
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur)
-      cur = ''
-      inWord = false
-    } else {
-      cur += c
-      inWord = true
-    }
-  }
-  if (q) throw new Error(`validate has an unclosed quote: ${s}`)
-  if (inWord) words.push(cur)
-  return words
 }
