@@ -3,7 +3,7 @@
 // argument when it is a Kw (see filters.ts).
 import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
-import { parse as yamlParse } from 'yaml'
+import { yamlValue } from '../yaml/source.js'
 import { getOwn, TemplateFault } from './failures.js'
 import type { Helper } from './helpers.js'
 import { pyRegExp } from './pyregex.js'
@@ -174,10 +174,10 @@ export const listFilters: Record<string, Helper> = {
       throw new TemplateFault(`from_json could not parse its input: ${(e as Error).message}`)
     }
   },
-  from_yaml: (s) => (typeof s === 'string' ? yamlParse(s) : s),
+  from_yaml: (s) => (typeof s === 'string' ? yamlValue(s) : s),
   regex_findall: (s, re, ignorecase = false, multiline = false) => {
     const flags = 'g' + (truthy(ignorecase) ? 'i' : '') + (truthy(multiline) ? 'm' : '')
-    return [...toText(s).matchAll(pyRegExp(toText(re), flags))].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]))
+    return [...toText(s).matchAll(pyRegExp(toText(re), { flags }))].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]))
   },
   regex_escape: (s) => toText(s).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
   hash,

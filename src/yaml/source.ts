@@ -1,7 +1,7 @@
 // Reading a user's YAML file while keeping where every node was written, and writing YAML for
 // the to_yaml helpers. The only import of `yaml`.
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, stringify, visit, type Node, type Document, type ScalarTag, type Tags } from 'yaml'
+import { LineCounter, parse, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, stringify, visit, type Node, type Document, type ScalarTag, type Tags } from 'yaml'
 import { ParseError, type SourcePos } from '../errors.js'
 import { openVaultFile, rememberSealed, revealVaultValue, VAULT_TAG } from '../vault/yaml.js'
 
@@ -59,6 +59,11 @@ function revealVaultValues(doc: Document.Parsed, file: string, lines: LineCounte
     // The tag has done its job; an untagged string is what the rest of tsplay expects.
     node.tag = undefined
   })
+}
+
+/** The value of YAML text that is data, not a user's file (from_yaml). */
+export function yamlValue(text: string): unknown {
+  return parse(text)
 }
 
 /** A value as YAML text (to_yaml, to_nice_yaml). */
