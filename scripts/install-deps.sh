@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(iproute2 util-linux openssh-server openssh-client iptables rsync swaks postfix
-  courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl)
+  courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl file)
 
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps.sh: must run as root (apt-get installs system packages)" >&2

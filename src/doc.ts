@@ -11,6 +11,7 @@ interface PropSchema {
   anyOf?: PropSchema[]
   oneOf?: PropSchema[]
   nullable?: boolean
+  aliases?: string[]
 }
 
 interface ObjectSchema {
@@ -24,6 +25,8 @@ export interface ArgDoc {
   required: boolean
   default?: string
   description: string
+  /** Other names Ansible accepts for it (lineinfile `dest` for `path`). */
+  aliases: string[]
 }
 
 /** The arguments as `tsplay doc` lists them: required first, then by name. */
@@ -37,6 +40,7 @@ export function moduleArgs(mod: Module): ArgDoc[] {
       required: required.has(name),
       default: p.default === undefined ? undefined : JSON.stringify(p.default),
       description: p.description ?? '',
+      aliases: p.aliases ?? [],
     }))
     .sort((a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name))
 }
@@ -55,6 +59,7 @@ export function formatModuleDoc(mod: Module): string {
     if (a.description) out.push(...wrap(a.description, 74).map((l) => `    ${l}`))
     const facts = [`type: ${a.type}`, a.required ? 'required' : 'optional']
     if (a.default !== undefined) facts.push(`default: ${a.default}`)
+    if (a.aliases.length) facts.push(`aliases: ${a.aliases.join(', ')}`)
     out.push(`    (${facts.join('; ')})`, '')
   }
   if (mod.example) {

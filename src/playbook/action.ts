@@ -1,6 +1,7 @@
 // Which module a task runs and with what raw args: finds the one module key, moves free-form
 // text to the module's freeForm key, merges `args:`, and checks arg names against the schema.
 import { ParseError, type SourcePos } from '../errors.js'
+import { aliasMap, resolveAliases } from '../modules/aliases.js'
 import { canonicalName, EXECUTOR_ACTIONS, getModule, moduleNames } from '../modules/index.js'
 import { closest, didYouMean } from '../util/suggest.js'
 import { keyPosAt, posAt, type SourceFile } from '../yaml/source.js'
@@ -89,15 +90,17 @@ export function resolveAction(src: SourceFile, path: Path, task: Record<string, 
   const allowed = ACTION_ARGS[module]
   if (allowed) return { key, module, args: actionArgs(src, path, key, module, raw, extra, allowed) }
   const m = getModule(module)!
-  const props = Object.keys((m.schema as { properties?: object }).properties ?? {})
+  // Aliases (lineinfile `dest` for `path`) are accepted wherever their canonical name is.
+  const props = [...Object.keys((m.schema as { properties?: object }).properties ?? {}), ...Object.keys(aliasMap(m.schema))]
   let inline: Vars
   if (raw === null || raw === undefined) inline = {}
   else if (isMapping(raw)) inline = { ...raw }
   else if (typeof raw === 'string' || typeof raw === 'number') {
     const text = String(raw)
     if (m.freeForm) {
-      // Multi-line scripts keep their exact text: only one-line commands carry chdir= and friends.
-      const kv = text.includes('\n') ? { args: {}, rest: text } : splitKv(text, (k) => k !== m.freeForm && props.includes(k))
+      // `creates=` and friends may sit anywhere, a line of their own in a multi-line script too
+      // (as in Ansible); the rest of the text is kept as written.
+      const kv = splitKv(text, (k) => k !== m.freeForm && props.includes(k))
       inline = Object.keys(kv.args).length ? { ...kv.args, [m.freeForm]: kv.rest } : { [m.freeForm]: text }
     } else {
       const kv = splitKv(text, () => true)
@@ -115,9 +118,18 @@ export function resolveAction(src: SourceFile, path: Path, task: Record<string, 
       hint: `Write ${key}: {arg: value, ...}.`,
     })
   }
-  const args = { ...extra, ...inline }
-  checkArgNames(src, path, key, raw, extra, args, m.schema, props)
-  const argPos = Object.fromEntries(Object.keys(args).map((a) => [a, argsPos(src, path, key, a, raw, extra)]))
+  const merged = { ...extra, ...inline }
+  checkArgNames(src, path, key, raw, extra, merged, m.schema, props)
+  const { args, conflict } = resolveAliases(m.schema, merged)
+  if (conflict) {
+    report(new ParseError(`'${conflict.alias}' and '${conflict.other}' are the same argument ('${conflict.canonical}') of module '${module}'`, {
+      pos: argsPos(src, path, key, conflict.alias, raw, extra),
+      hint: `Give '${conflict.canonical}' once.`,
+    }))
+  }
+  // Positions under the canonical name, pointing at the spelling the user wrote.
+  const aliases = aliasMap(m.schema)
+  const argPos = Object.fromEntries(Object.keys(merged).map((a) => [aliases[a] ?? a, argsPos(src, path, key, a, raw, extra)]))
   return { key, module, args, argPos }
 }
 

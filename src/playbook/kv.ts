@@ -1,41 +1,94 @@
-// Ansible's inline `key=value` args (`copy: src=a dest='/b c'`), split the way a shell would.
+// Ansible's inline `key=value` args (`copy: src=a dest='/b c'`), split the way Ansible's
+// split_args does: on whitespace outside quotes and outside `{{ }}`, `{% %}` and `{# #}`.
 
-/** Split on spaces outside quotes; quotes are kept so the free-form text can be rebuilt. */
-function tokens(text: string): string[] {
-  const out: string[] = []
-  let cur = ''
+interface Token {
+  text: string
+  start: number
+  end: number
+}
+
+const OPEN: Record<string, string> = { '{{': '}}', '{%': '%}', '{#': '#}' }
+
+/** Words of `text` with their spans; quotes and Jinja blocks keep their inner whitespace. */
+function tokens(text: string): Token[] {
+  const out: Token[] = []
+  let start = -1
   let quote = ''
-  for (const ch of text) {
-    if (quote) {
+  const jinja: string[] = []
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    const two = text.slice(i, i + 2)
+    if (start < 0) {
+      if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') continue
+      start = i
+    }
+    if (ch === '\\' && quote) {
+      i++ // an escaped character never closes a quote
+    } else if (quote) {
       if (ch === quote) quote = ''
-      cur += ch
+    } else if (two in OPEN) {
+      jinja.push(OPEN[two]!)
+      i++
+    } else if (jinja.length && two === jinja[jinja.length - 1]) {
+      jinja.pop()
+      i++
+    } else if (jinja.length) {
+      if (ch === '"' || ch === "'") quote = ch
     } else if (ch === '"' || ch === "'") {
       quote = ch
-      cur += ch
-    } else if (ch === ' ' || ch === '\t' || ch === '\n') {
-      if (cur) out.push(cur)
-      cur = ''
-    } else cur += ch
+    } else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+      out.push({ text: text.slice(start, i), start, end: i })
+      start = -1
+    }
   }
-  if (cur) out.push(cur)
+  if (start >= 0) out.push({ text: text.slice(start), start, end: text.length })
   return out
 }
 
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" }
+
+/** A value as Ansible reads it: surrounding quotes removed, backslash escapes decoded inside them. */
 function unquote(v: string): string {
-  return /^(["']).*\1$/s.test(v) ? v.slice(1, -1) : v
+  const m = /^(["'])(.*)\1$/s.exec(v)
+  if (!m) return v
+  return m[2]!.replace(/\\(.)/gs, (all, c: string) => ESCAPES[c] ?? all)
+}
+
+/** Remove the spans from text; a span alone on its line takes the whole line with it. */
+function cut(text: string, spans: Token[]): string {
+  let out = text
+  for (const s of [...spans].reverse()) {
+    const lineStart = out.lastIndexOf('\n', s.start - 1) + 1
+    const nl = out.indexOf('\n', s.end)
+    const lineEnd = nl < 0 ? out.length : nl
+    if (out.slice(lineStart, s.start).trim() === '' && out.slice(s.end, lineEnd).trim() === '') {
+      out = out.slice(0, lineStart) + out.slice(nl < 0 ? lineEnd : lineEnd + 1)
+      continue
+    }
+    let end = s.end
+    while (out[end] === ' ' || out[end] === '\t') end++
+    let start = s.start
+    if (end === lineEnd) while (start > lineStart && (out[start - 1] === ' ' || out[start - 1] === '\t')) start--
+    out = out.slice(0, start) + out.slice(end)
+  }
+  return out
 }
 
 /**
- * Pull `key=value` pairs whose key `accept`s out of `text`; the rest stays as free text.
- * A `{{ }}` expression is never split, so `msg={{ a ~ ' ' ~ b }}` stays whole only when quoted.
+ * Pull `key=value` pairs whose key `accept`s out of `text`; the rest stays as free text, exactly
+ * as written (line breaks and spacing kept), so `creates=/x` on its own line of a multi-line
+ * `shell:` is an argument and the script around it is unchanged.
  */
 export function splitKv(text: string, accept: (key: string) => boolean): { args: Record<string, string>; rest: string } {
   const args: Record<string, string> = {}
-  const rest: string[] = []
+  const taken: Token[] = []
   for (const t of tokens(text)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(t)
-    if (m && accept(m[1]!)) args[m[1]!] = unquote(m[2]!)
-    else rest.push(t)
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(t.text)
+    if (m && accept(m[1]!)) {
+      args[m[1]!] = unquote(m[2]!)
+      taken.push(t)
+    }
   }
-  return { args, rest: rest.join(' ') }
+  if (!taken.length) return { args, rest: text.includes('\n') ? text : text.trim() }
+  return { args, rest: cut(text, taken).trim() }
 }

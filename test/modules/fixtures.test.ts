@@ -1,7 +1,7 @@
 // The one runner for module fixtures (pyinfra style): test/modules/<module>/<case>.json gives
 // args + gathered state, and the plan must match `expect`. Adding a case is adding a JSON file.
 //
-// { "args": {...}, "state": ..., "check"?: bool,
+// { "args": {...} (aliases allowed), "state": ..., "check"?: bool,
 //   "expect": { "changes": [{ "kind": "exec", "cmd": "..." }], "reason"?, "failed"?, "msg"?,
 //               "data"?, "facts"?, "diff"?, "invalid"?: "schema message" } }
 import { test } from 'node:test'
@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { resolveAliases } from '../../src/modules/aliases.js'
 import { getModule } from '../../src/modules/index.js'
 import { ArgError } from '../../src/errors.js'
 import type { Change, Module, Plan } from '../../src/modules/module.js'
@@ -76,7 +77,8 @@ for (const name of readdirSync(root).sort()) {
       const fx = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Fixture
       const mod = getModule(name)
       assert.ok(mod, `no module named '${name}' for fixture folder ${folder}`)
-      const args = structuredClone(fx.args)
+      // Ansible's argument aliases resolve as the loader resolves them (lineinfile dest → path).
+      const args = resolveAliases(mod.schema, structuredClone(fx.args)).args
       const problem = check(mod.schema, args)
       if (fx.expect.invalid !== undefined) {
         assert.equal(problem?.message, fx.expect.invalid)

@@ -28,7 +28,7 @@ export const blockinfile = defineModule<BlockInFileArgs, TextFileState>({
     required: ['path'],
     properties: {
       ...textFileProps,
-      block: { type: 'string', default: '', description: 'The text between the markers; empty removes the block like state absent.' },
+      block: { type: 'string', default: '', aliases: ['content'], description: 'The text between the markers; empty removes the block like state absent.' },
       marker: { type: 'string', default: '# {mark} ANSIBLE MANAGED BLOCK', description: "Marker line template; '{mark}' becomes marker_begin or marker_end." },
       marker_begin: { type: 'string', default: 'BEGIN', description: "Replaces '{mark}' in the opening marker." },
       marker_end: { type: 'string', default: 'END', description: "Replaces '{mark}' in the closing marker." },

@@ -45,7 +45,7 @@ export const file = defineModule<FileArgs, FileState>({
     additionalProperties: false,
     required: ['path'],
     properties: {
-      path: { type: 'string', description: 'Path on the target to manage.' },
+      path: { type: 'string', aliases: ['dest', 'name'], description: 'Path on the target to manage.' },
       state: {
         enum: ['file', 'directory', 'link', 'hard', 'absent', 'touch', null],
         default: null,

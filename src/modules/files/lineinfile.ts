@@ -12,7 +12,7 @@ export interface LineInFileArgs extends LineArgs, WriteArgs {
   create?: boolean
 }
 
-const nullableString = (description: string) => ({ type: ['string', 'null'], default: null, description })
+const nullableString = (description: string, aliases?: string[]) => ({ type: ['string', 'null'], default: null, description, ...(aliases ? { aliases } : {}) })
 
 export const lineinfile = defineModule<LineInFileArgs, TextFileState>({
   name: 'lineinfile',
@@ -23,8 +23,8 @@ export const lineinfile = defineModule<LineInFileArgs, TextFileState>({
     required: ['path'],
     properties: {
       ...textFileProps,
-      line: nullableString('The line to have in the file (state present); with backrefs it may use \\1 and \\g<name>.'),
-      regexp: nullableString('Python-style regular expression: the last matching line is replaced (the first with firstmatch); with state absent every matching line is removed.'),
+      line: nullableString('The line to have in the file (state present); with backrefs it may use \\1 and \\g<name>.', ['value']),
+      regexp: nullableString('Python-style regular expression: the last matching line is replaced (the first with firstmatch); with state absent every matching line is removed.', ['regex']),
       search_string: nullableString('Literal text instead of regexp: a line containing it is replaced (present) or removed (absent).'),
       insertafter: nullableString("Where a new line goes when nothing matched: 'EOF' (default), 'BOF', or after the last line matching this regular expression."),
       insertbefore: nullableString("Where a new line goes when nothing matched: 'BOF', or before the last line matching this regular expression."),
@@ -62,7 +62,8 @@ export const lineinfile = defineModule<LineInFileArgs, TextFileState>({
       return fail((e as Error).message)
     }
     const unchanged = state === 'present' ? 'line already present' : 'no matching line to remove'
-    const plan = planText(st, args, ctx, edit.lines.join(''), edit.msg, unchanged)
+    // Ansible's lineinfile names the backup `backup` (the other file modules say `backup_file`).
+    const plan = planText(st, args, ctx, edit.lines.join(''), edit.msg, unchanged, 'backup')
     plan.data = { path: args.path }
     return plan
   },

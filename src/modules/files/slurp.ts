@@ -14,7 +14,7 @@ export const slurp = defineModule<SlurpArgs, { src: PathState }>({
     type: 'object',
     additionalProperties: false,
     required: ['src'],
-    properties: { src: { type: 'string', description: 'File on the target to read (symlinks are followed).' } },
+    properties: { src: { type: 'string', aliases: ['path'], description: 'File on the target to read (symlinks are followed).' } },
   },
   example: ['- name: Read the DKIM public key', '  slurp:', '    src: /etc/opendkim/keys/mail.txt', '  register: dkim'].join('\n'),
   async gather(args, ctx) {

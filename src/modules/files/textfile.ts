@@ -13,10 +13,10 @@ export interface TextFileState {
 }
 
 export const textFileProps = {
-  path: { type: 'string', description: 'File to edit on the target (a symlink is followed).' },
+  path: { type: 'string', aliases: ['dest', 'destfile', 'name'], description: 'File to edit on the target (a symlink is followed).' },
   state: { enum: ['present', 'absent'], default: 'present', description: 'present: make sure the text is there; absent: remove it.' },
   create: { type: 'boolean', default: false, description: 'Create the file (and its folders) when missing; otherwise a missing file fails the task.' },
-  backup: { type: 'boolean', default: false, description: 'Copy the old file to <path>.<pid>.<timestamp>~ before changing it; the name is in backup_file.' },
+  backup: { type: 'boolean', default: false, description: 'Copy the old file to <path>.<pid>.<timestamp>~ before changing it; the name is in backup (lineinfile) or backup_file.' },
   owner: { type: ['string', 'null'], default: null, description: 'User name or uid to own the file; null keeps it.' },
   group: { type: ['string', 'null'], default: null, description: 'Group name or gid of the file; null keeps it.' },
   mode: { type: ['string', 'integer', 'null'], default: null, description: "Mode: '0644', symbolic 'u=rw,g=r,o=r', or an integer taken as the numeric mode (420 = 0644). null keeps it." },
@@ -32,14 +32,14 @@ export async function gatherText(path: string, ctx: ModuleContext): Promise<Text
 }
 
 /** Plan writing `text` (the edited file) with attributes; `unchanged` says why when it's the same. */
-export function planText(st: TextFileState, args: WriteArgs, ctx: PlanContext, text: string, msg: string, unchanged: string): Plan {
+export function planText(st: TextFileState, args: WriteArgs, ctx: PlanContext, text: string, msg: string, unchanged: string, backupKey?: string): Plan {
   // Edits land on the symlink's target, as Ansible's realpath() write does.
   const target: PathState = { ...st.file, path: st.file.realPath ?? st.file.path }
   // A missing file the edit left alone (backrefs without a match) is not created.
   if (!st.file.exists && !msg) return { changes: [], reason: unchanged }
   const changes: Change[] = []
   if (!st.file.exists && !st.parent.exists) changes.push({ kind: 'exec', cmd: argv(['mkdir', '-p', '--', argPath(dirOf(st.file.path))]) })
-  const w = planWrite(text, target, st.euid, args, ctx.diff)
+  const w = planWrite(text, target, st.euid, args, ctx.diff, backupKey)
   if (w.error) return { changes: [], failed: w.error }
   const plan: Plan = { changes: [...changes, ...w.changes], reason: msg || (w.changes.length ? w.reason : unchanged) }
   if (msg) plan.msg = msg

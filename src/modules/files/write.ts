@@ -22,7 +22,8 @@ export interface WritePlan {
 }
 
 /** Plan writing `content` to `st.path`; `euid` is who writes (root keeps a file's owner). */
-export function planWrite(content: string | Buffer, stIn: PathState, euid: number, args: WriteArgs, wantDiff: boolean): WritePlan {
+/** `backupKey`: the result field naming the backup (lineinfile says `backup`, the others `backup_file`). */
+export function planWrite(content: string | Buffer, stIn: PathState, euid: number, args: WriteArgs, wantDiff: boolean, backupKey = 'backup_file'): WritePlan {
   let st = stIn
   const path = st.path
   const current = st.checksum ?? (st.content !== undefined ? sha1(st.content) : undefined)
@@ -52,7 +53,7 @@ export function planWrite(content: string | Buffer, stIn: PathState, euid: numbe
   const group = isSet(args.group) ? args.group : keep && st.gid !== 0 ? String(st.gid) : undefined
 
   const changes: Change[] = []
-  if (args.backup && st.exists) changes.push(backupChange(path))
+  if (args.backup && st.exists) changes.push(backupChange(path, backupKey))
   if (isSet(args.validate)) {
     const v = validateChange(path, content, args.validate, mode, owner, group)
     if (typeof v === 'string') return { changes: [], diff: [], reason: '', error: v }
@@ -76,13 +77,13 @@ export function attrDiff(path: string, before: string[], after: string[]): FileD
   return { path: `${path} (attributes)`, before: before.map((l) => l + '\n').join(''), after: after.map((l) => l + '\n').join('') }
 }
 
-/** cp -p to "<path>.<pid>.<date>~" as Ansible names backups; the name comes back in backup_file. */
-export function backupChange(path: string): Change {
+/** cp -p to "<path>.<pid>.<date>~" as Ansible names backups; the name comes back in `key`. */
+export function backupChange(path: string, key = 'backup_file'): Change {
   const p = argPath(path)
   return {
     kind: 'exec',
     cmd: sh`b=$(printf '%s.%s.%s~' ${p} "$$" "$(date +%Y-%m-%d@%H:%M:%S)") && cp -p -- ${p} "$b" && printf '%s' "$b"`,
-    parse: (r) => ({ backup_file: r.stdout }),
+    parse: (r) => ({ [key]: r.stdout }),
   }
 }
 

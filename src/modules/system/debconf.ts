@@ -52,13 +52,13 @@ export const debconf = defineModule<DebconfArgs, DebconfState>({
     additionalProperties: false,
     required: ['name', 'question', 'vtype'],
     properties: {
-      name: { type: 'string', minLength: 1, description: 'The package the question belongs to (its owner).' },
-      question: { type: 'string', minLength: 1, description: 'The question, like postfix/main_mailer_type.' },
+      name: { type: 'string', minLength: 1, aliases: ['pkg'], description: 'The package the question belongs to (its owner).' },
+      question: { type: 'string', minLength: 1, aliases: ['selection', 'setting'], description: 'The question, like postfix/main_mailer_type.' },
       vtype: {
         enum: ['boolean', 'error', 'multiselect', 'note', 'password', 'seen', 'select', 'string', 'text', 'title'],
         description: 'Type of the answer.',
       },
-      value: { type: ['string', 'number', 'boolean', 'array'], items: { type: 'string' }, default: '', description: 'The answer; a list for multiselect. Password values never appear in a diff.' },
+      value: { type: ['string', 'number', 'boolean', 'array'], items: { type: 'string' }, default: '', aliases: ['answer'], description: 'The answer; a list for multiselect. Password values never appear in a diff.' },
       unseen: { type: 'boolean', default: false, description: 'Do not mark the question as seen (debconf-set-selections -u), so it is still asked interactively.' },
     },
   },
