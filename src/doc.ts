@@ -50,6 +50,7 @@ export function formatModuleDoc(mod: Module): string {
   const out = [`> ${mod.name.toUpperCase()}`, '', `  ${mod.description}`, '']
   if (mod.freeForm) out.push(`  Takes free-form text as \`${mod.freeForm}\` (${mod.name}: <text>).`, '')
   if (mod.checkMode === 'skip') out.push('  In --check mode the task is skipped when it would change something.', '')
+  else if (typeof mod.checkMode === 'function') out.push('  In --check mode the task is skipped, unless creates/removes let it predict that it would run.', '')
   out.push('ARGUMENTS:', '')
   if (args.length === 0) out.push('  (none)', '')
   for (const a of args) {

@@ -30,7 +30,8 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
   if (ctx.check) {
     if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
     const planned = plan.changes.map(describeChange)
-    if (mod.checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })
+    const checkMode = typeof mod.checkMode === 'function' ? mod.checkMode(args) : mod.checkMode
+    if (checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })
     return done({ ...base, status: 'changed', data, planned })
   }
   let changed = false

@@ -123,8 +123,9 @@ export interface Module<Args = Record<string, unknown>, State = unknown> {
   example?: string
   /** Key that takes free-form text (`command: ls -l` → { cmd: 'ls -l' }). */
   freeForm?: string
-  /** 'skip': in --check the task is skipped when it has changes (command, shell, raw). */
-  checkMode?: 'plan' | 'skip'
+  /** 'skip': in --check the task is skipped when it has changes (command, shell, raw); a function
+   * decides from the args (command with creates/removes predicts "would have run"). */
+  checkMode?: 'plan' | 'skip' | ((args: Args) => 'plan' | 'skip')
   /** Read current state over the connection. Reading only: never changes the target. */
   gather(args: Args, ctx: ModuleContext): Promise<State>
   /** Pure: from args and state, the changes and diff, or the reason nothing changes. */

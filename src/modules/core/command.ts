@@ -1,24 +1,20 @@
 // command: run a program with arguments, no shell: quotes, $VARS, globs, | and > are literal.
 import { argv } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
-import { gatherGuard, guardPlan, guardProperties, type GuardState } from './guard.js'
+import { gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
 import { shlexSplit } from './shlex.js'
 
-export interface CommandArgs {
+export interface CommandArgs extends RunArgs {
   cmd?: string | string[]
   argv?: string[]
-  chdir?: string
-  creates?: string
-  removes?: string
-  stdin?: string
-  stdin_add_newline: boolean
+  executable?: string
 }
 
 export const command = defineModule<CommandArgs, GuardState>({
   name: 'command',
   description: 'Run a command on the target without a shell (no pipes, redirections or $VARS).',
   freeForm: 'cmd',
-  checkMode: 'skip',
+  checkMode: guardedCheckMode,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -31,8 +27,8 @@ export const command = defineModule<CommandArgs, GuardState>({
       argv: { type: 'array', items: { type: 'string' }, description: 'The command as a list of words (same as a list in cmd).' },
       chdir: { type: 'string', description: 'Run the command in this folder.' },
       ...guardProperties,
-      stdin: { type: 'string', description: "Text written to the command's standard input." },
-      stdin_add_newline: { type: 'boolean', default: true, description: 'Add a newline after stdin.' },
+      executable: { type: 'string', description: 'Program to run instead of the first word (which is then dropped), as Python runs argv with executable=.' },
+      ...runProperties,
     },
   },
   example: `- name: Show the queue
@@ -47,7 +43,7 @@ export const command = defineModule<CommandArgs, GuardState>({
 
   gather: (args, ctx) => gatherGuard(args, ctx),
 
-  plan(args, state) {
+  plan(args, state, ctx) {
     if (args.argv !== undefined && args.cmd !== undefined) return { changes: [], failed: 'Give cmd or argv, not both.' }
     let words: string[]
     try {
@@ -58,9 +54,6 @@ export const command = defineModule<CommandArgs, GuardState>({
     if (words.length === 0) return { changes: [], failed: 'No command given: set cmd or argv.' }
     const skip = guardPlan(args, state, words)
     if (skip) return skip
-    const stdin = args.stdin === undefined ? undefined : args.stdin + (args.stdin_add_newline ? '\n' : '')
-    return {
-      changes: [{ kind: 'exec', cmd: argv(words), cwd: args.chdir, stdin, capture: true }],
-    }
+    return runPlan(argv(args.executable === undefined ? words : [args.executable, ...words.slice(1)]), args, ctx)
   },
 })

@@ -2,7 +2,8 @@
 // trip), and say why the command did not run, in Ansible's words.
 import { quote } from '../../connection/quote.js'
 import { TsplayError } from '../../errors.js'
-import type { ModuleContext, Plan } from '../module.js'
+import type { ExecResult } from '../../connection/connection.js'
+import type { ModuleContext, Plan, PlanContext } from '../module.js'
 
 export interface GuardArgs {
   creates?: string
@@ -20,6 +21,35 @@ export const guardProperties = {
   creates: { type: 'string', description: 'A path (or glob with * and ?): when it exists, the command is not run.' },
   removes: { type: 'string', description: 'A path (or glob with * and ?): when it does not exist, the command is not run.' },
 } as const
+
+/** Ansible's command/shell options besides the command itself. */
+export const runProperties = {
+  stdin: { type: 'string', description: "Text written to the command's standard input." },
+  stdin_add_newline: { type: 'boolean', default: true, description: 'Add a newline after stdin.' },
+  strip_empty_ends: { type: 'boolean', default: true, description: 'Remove trailing line breaks from stdout and stderr in the result.' },
+} as const
+
+export interface RunArgs extends GuardArgs {
+  stdin?: string
+  stdin_add_newline: boolean
+  strip_empty_ends: boolean
+}
+
+/** In --check a command is skipped, unless creates/removes let it predict "would have run" (as Ansible). */
+export const guardedCheckMode = (args: GuardArgs): 'plan' | 'skip' => (args.creates !== undefined || args.removes !== undefined ? 'plan' : 'skip')
+
+/** The exec change of command/shell: stdin, chdir, and stdout/stderr stripped as Ansible does. */
+export function runPlan(cmd: string, args: RunArgs, ctx: PlanContext): Plan {
+  const stdin = args.stdin === undefined ? undefined : args.stdin + (args.stdin_add_newline ? '\n' : '')
+  const ends = (s: string) => (args.strip_empty_ends ? s.replace(/[\r\n]+$/, '') : s)
+  const parse = (r: ExecResult) => {
+    const [stdout, stderr] = [ends(r.stdout), ends(r.stderr)]
+    return { stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') }
+  }
+  const plan: Plan = { changes: [{ kind: 'exec', cmd, cwd: args.chdir, stdin, capture: true, parse }] }
+  if (ctx.check) Object.assign(plan, { msg: 'Command would have run if not in check mode', data: { rc: 0 } })
+  return plan
+}
 
 /** Check the guard paths on the target; relative paths are relative to chdir. */
 export async function gatherGuard(args: GuardArgs, ctx: ModuleContext): Promise<GuardState> {

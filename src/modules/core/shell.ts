@@ -1,16 +1,11 @@
 // shell: run a command line through a shell, so pipes, redirections and $VARS work.
 import { quote } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
-import { gatherGuard, guardPlan, guardProperties, type GuardState } from './guard.js'
+import { gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
 
-export interface ShellArgs {
+export interface ShellArgs extends RunArgs {
   cmd: string
   executable?: string
-  chdir?: string
-  creates?: string
-  removes?: string
-  stdin?: string
-  stdin_add_newline: boolean
 }
 
 /** The target's /bin/sh runs the text as is; another shell gets it as one quoted argument. */
@@ -22,7 +17,7 @@ export const shell = defineModule<ShellArgs, GuardState>({
   name: 'shell',
   description: 'Run a command line through a shell on the target (pipes, redirections, $VARS).',
   freeForm: 'cmd',
-  checkMode: 'skip',
+  checkMode: guardedCheckMode,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -32,8 +27,7 @@ export const shell = defineModule<ShellArgs, GuardState>({
       executable: { type: 'string', description: 'Shell to run the command with (default /bin/sh).' },
       chdir: { type: 'string', description: 'Run the command in this folder.' },
       ...guardProperties,
-      stdin: { type: 'string', description: "Text written to the command's standard input." },
-      stdin_add_newline: { type: 'boolean', default: true, description: 'Add a newline after stdin.' },
+      ...runProperties,
     },
   },
   example: `- name: Count deferred mails
@@ -43,12 +37,9 @@ export const shell = defineModule<ShellArgs, GuardState>({
 
   gather: (args, ctx) => gatherGuard(args, ctx),
 
-  plan(args, state) {
+  plan(args, state, ctx) {
     const skip = guardPlan(args, state, args.cmd)
     if (skip) return skip
-    const stdin = args.stdin === undefined ? undefined : args.stdin + (args.stdin_add_newline ? '\n' : '')
-    return {
-      changes: [{ kind: 'exec', cmd: shellCommand(args.cmd, args.executable), cwd: args.chdir, stdin, capture: true }],
-    }
+    return runPlan(shellCommand(args.cmd, args.executable), args, ctx)
   },
 })

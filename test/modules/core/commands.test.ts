@@ -1,12 +1,14 @@
 // command, shell and raw run for real, twice: the second run of a guarded command changes nothing.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runModule } from '../../../src/executor/apply.js'
 import { getModule } from '../../../src/modules/index.js'
+import { loadPlaybook } from '../../../src/playbook/load.js'
+import type { Task } from '../../../src/playbook/types.js'
 import type { Module } from '../../../src/modules/module.js'
 import { check } from '../../../src/schema/validate.js'
 import { localContext } from '../context.js'
@@ -95,4 +97,40 @@ test('raw sends the line as is', async () => {
   const r = await run('raw', { cmd: 'echo raw; exit 0' })
   assert.equal(r.status, 'changed')
   assert.equal(r.data.stdout, 'raw')
+})
+
+test('command with creates in check mode predicts that it would run (changed), and runs nothing', async () => {
+  const dir = await tmp()
+  const r = await run('command', { cmd: 'touch done.flag', chdir: dir, creates: 'done.flag' }, { check: true })
+  assert.equal(r.status, 'changed')
+  assert.equal(r.msg, 'Command would have run if not in check mode')
+  assert.equal(existsSync(join(dir, 'done.flag')), false)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('strip_empty_ends false keeps the trailing line breaks of stdout; true (default) removes them all', async () => {
+  const kept = await run('command', { argv: ['printf', 'a\n\n'], strip_empty_ends: false })
+  assert.equal(kept.data.stdout, 'a\n\n')
+  const stripped = await run('command', { argv: ['printf', 'a\n\n'] })
+  assert.equal(stripped.data.stdout, 'a')
+  assert.deepEqual(stripped.data.stdout_lines, ['a'])
+})
+
+test('command with executable runs that program with the other words as arguments', async () => {
+  const r = await run('command', { cmd: 'ignored-name hello', executable: '/bin/echo' })
+  assert.equal(r.data.stdout, 'hello')
+})
+
+test('creates= on a line of its own in a multi-line shell is honoured and the script runs without it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'))
+  const book = join(dir, 'p.yml')
+  writeFileSync(book, `- hosts: all\n  tasks:\n    - shell: |\n        creates=${dir}/made\n        echo one > ${dir}/made\n        echo two >> ${dir}/made\n`)
+  const task = loadPlaybook(book).plays[0]!.tasks[0] as Task
+  assert.deepEqual(task.args, { creates: `${dir}/made`, cmd: `echo one > ${dir}/made\necho two >> ${dir}/made` })
+  const first = await run('shell', structuredClone(task.args))
+  assert.equal(first.status, 'changed')
+  const second = await run('shell', structuredClone(task.args))
+  assert.equal(second.status, 'ok')
+  assert.equal(second.msg, `Did not run command since '${dir}/made' exists`)
+  rmSync(dir, { recursive: true, force: true })
 })
