@@ -1,12 +1,12 @@
 // file: make a path a file, directory, symlink or hard link, remove it, or touch it, and set its
 // owner/group/mode (recursively for directories), with Ansible's rules for each state.
-import type { Change, Plan } from '../module.js'
+import type { Change, ModuleContext, Plan } from '../module.js'
 import { defineModule } from '../module.js'
-import { argv } from '../../connection/quote.js'
+import { argv, sh } from '../../connection/quote.js'
 import { planAttrs } from './attrs.js'
 import { statPaths, type PathState } from './gather.js'
 import { formatMode, resolveMode, type ModeArg } from './mode.js'
-import { argPath, dirOf, isSet, joinPath } from './paths.js'
+import { argPath, baseOf, dirOf, isSet, joinPath } from './paths.js'
 import { attrDiff } from './write.js'
 
 type FileStateName = 'file' | 'directory' | 'link' | 'hard' | 'absent' | 'touch'
@@ -23,6 +23,7 @@ export interface FileArgs {
   follow?: boolean
   modification_time?: string | null
   access_time?: string | null
+  _diff_peek?: boolean | null
 }
 
 export interface FileState {
@@ -33,9 +34,28 @@ export interface FileState {
   followed?: PathState
   /** The link source, for link (relative to the link's folder) and hard. */
   src?: PathState
+  /** _diff_peek: a NUL byte in the first 8 KiB. */
+  binary?: boolean
 }
 
 const STAMP = /^\d{12}\.\d{2}$/
+
+async function gatherAt(path: string, args: FileArgs, ctx: ModuleContext): Promise<FileState> {
+  const reqs = [{ path, tree: !!args.recurse || args.state === 'link' }, { path, follow: true }]
+  if (isSet(args.src)) {
+    const src = args.state === 'link' && !args.src.startsWith('/') ? joinPath(dirOf(path), args.src) : args.src
+    reqs.push({ path: src, follow: true } as (typeof reqs)[number])
+  }
+  const { uid, paths } = await statPaths(ctx, reqs)
+  const st: FileState = { euid: uid, path: paths[0]!, followed: paths[1]! }
+  if (paths[2]) st.src = paths[2]
+  if (args._diff_peek !== undefined && args._diff_peek !== null) {
+    const r = await ctx.conn.exec(sh`head -c 8192 -- ${argPath(path)} 2>/dev/null | tr -d '\\000' | wc -c; head -c 8192 -- ${argPath(path)} 2>/dev/null | wc -c`, ctx.become ? { become: ctx.become } : {})
+    const [kept, all] = r.stdout.trim().split('\n').map(Number)
+    st.binary = kept !== all
+  }
+  return st
+}
 
 export const file = defineModule<FileArgs, FileState>({
   name: 'file',
@@ -60,21 +80,20 @@ export const file = defineModule<FileArgs, FileState>({
       follow: { type: 'boolean', default: true, description: 'For file/directory: when path is a symlink, act on what it points to.' },
       modification_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
       access_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
+      _diff_peek: { type: ['boolean', 'null'], default: null, description: "Ansible's internal probe: only report appears_binary (a NUL byte in the first 8 KiB); changes nothing." },
     },
   },
   example: ['- name: Mail spool folder', '  file:', '    path: /var/mail/vhosts', '    state: directory', '    owner: vmail', "    mode: 'u=rwX,g=rX,o='", '    recurse: true'].join('\n'),
   async gather(args, ctx) {
-    const reqs = [{ path: args.path, tree: !!args.recurse || args.state === 'link' }, { path: args.path, follow: true }]
-    if (isSet(args.src)) {
-      const src = args.state === 'link' && !args.src.startsWith('/') ? joinPath(dirOf(args.path), args.src) : args.src
-      reqs.push({ path: src, follow: true } as (typeof reqs)[number])
-    }
-    const { uid, paths } = await statPaths(ctx, reqs)
-    const st: FileState = { euid: uid, path: paths[0]!, followed: paths[1]! }
-    if (paths[2]) st.src = paths[2]
+    const st = await gatherAt(args.path, args, ctx)
+    // Ansible puts a file, touch or hard link "into" an existing directory, named after src.
+    if (isSet(args.src) && args.state !== 'link' && args.state !== 'absent' && st.followed?.type === 'directory') return gatherAt(joinPath(args.path, baseOf(args.src)), args, ctx)
     return st
   },
-  plan(args, st, ctx) {
+  plan(argsIn, st, ctx) {
+    const args = st.path.path === argsIn.path ? argsIn : { ...argsIn, path: st.path.path }
+    if (args._diff_peek !== undefined && args._diff_peek !== null) return { changes: [], reason: 'peeked', data: { path: args.path, appears_binary: !!st.binary } }
+
     const p = st.path
     const prev = kindOf(p)
     const state: FileStateName = args.state ?? (prev === 'hard' ? 'file' : prev !== 'absent' ? prev : args.recurse ? 'directory' : 'file')
@@ -99,8 +118,10 @@ export const file = defineModule<FileArgs, FileState>({
       }
       case 'directory': {
         if (prev === 'absent') {
-          out.changes.push({ kind: 'exec', cmd: argv(['mkdir', '-p', '--', P]) })
-          newAttrs(args, P, 0o755, true, out)
+          // Like Ansible, every folder this creates (parents too) gets mode/owner/group.
+          const withAttrs = isSet(args.mode) || isSet(args.owner) || isSet(args.group)
+          out.changes.push({ kind: 'exec', cmd: withAttrs ? mkdirEach(P, args) : argv(['mkdir', '-p', '--', P]) })
+          if (withAttrs) newAttrs(args, P, 0o755, true, { changes: [], before: [], after: out.after })
           break
         }
         const t = follow && prev === 'link' ? st.followed : p
@@ -225,4 +246,19 @@ function touchCmds(args: FileArgs, P: string): Change[] | string {
   if (m !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-m', ...stamp(m), '--', P]) })
   if (a !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-a', ...stamp(a), '--', P]) })
   return out
+}
+
+/** mkdir each missing folder of P from the top, giving each new one mode/owner/group. */
+function mkdirEach(P: string, args: FileArgs): string {
+  const parts = P.split('/').filter((x) => x !== '')
+  const steps: string[] = []
+  let cur = P.startsWith('/') ? '' : '.'
+  for (const part of parts) {
+    cur = `${cur}/${part}`
+    const attrs: Built = { changes: [], before: [], after: [] }
+    newAttrs(args, cur, 0o755, true, attrs)
+    const then = [argv(['mkdir', '--', cur]), ...attrs.changes.map((c) => (c as { cmd: string }).cmd)].join(' && ')
+    steps.push(`if [ ! -d ${argv([cur])} ]; then ${then} || exit 1; fi`)
+  }
+  return steps.join('\n')
 }
