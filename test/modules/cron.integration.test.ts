@@ -6,12 +6,9 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../src/executor/apply.js'
 import type { TaskResult } from '../../src/executor/result.js'
-import { getModule } from '../../src/modules/index.js'
-import type { ModuleContext } from '../../src/modules/module.js'
 import { check } from '../../src/schema/validate.js'
-import { localContext } from './context.js'
+import { runner, type Over } from './real-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-cron-'))
 process.on('exit', () => rmSync(root, { recursive: true, force: true }))
@@ -22,13 +19,8 @@ const fresh = () => {
   return d
 }
 
-async function run(args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const mod = getModule('cron')!
-  const a = structuredClone(args)
-  const problem = check(mod.schema, a)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, a, localContext(over))
-}
+const runAny = runner()
+const run = (args: Record<string, unknown>, over: Over = {}): Promise<TaskResult> => runAny('cron', args, over)
 
 const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : null)
 

@@ -23,17 +23,32 @@ export function runner(base: Over = {}): Run {
   }
 }
 
-/** Check, run, rerun, recheck; `state()` is what --check must leave alone. Returns the real run. */
+export interface Contract {
+  checked: TaskResult
+  first: TaskResult
+  second: TaskResult
+  rechecked: TaskResult
+}
+
+/** Check, run, rerun, recheck: the real run's result. */
 export async function twice(run: Run, state: () => unknown, name: string, args: Record<string, unknown>, over: Over = {}): Promise<TaskResult> {
-  const before = state()
+  return (await contract(run, state, name, args, over)).first
+}
+
+/** Check, run, rerun, recheck; `state()` is what --check must leave alone and the run must
+ * change. The one contract of every module's integration tests. */
+export async function contract(run: Run, state: () => unknown, name: string, args: Record<string, unknown>, over: Over = {}): Promise<Contract> {
+  const before = await state()
   const checked = await run(name, args, { ...over, check: true, diff: true })
   assert.equal(checked.status, 'changed', `--check predicts a change: ${checked.msg}`)
-  assert.deepEqual(state(), before, '--check changed nothing')
+  assert.deepEqual(await state(), before, '--check changed nothing')
   const first = await run(name, args, { ...over, diff: true })
   assert.equal(first.status, 'changed', `first run changed: ${first.msg}`)
+  assert.notDeepEqual(await state(), before, 'the run changed the state')
   const second = await run(name, args, over)
   assert.equal(second.status, 'ok', `second run is ok: ${second.msg}`)
+  assert.ok(second.msg, 'the second run says why nothing changed')
   const rechecked = await run(name, args, { ...over, check: true })
   assert.equal(rechecked.status, 'ok', `--check after the run predicts no change: ${rechecked.msg}`)
-  return first
+  return { checked, first, second, rechecked }
 }

@@ -5,23 +5,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
 import { loadPlaybook } from '../../../src/playbook/load.js'
 import type { Task } from '../../../src/playbook/types.js'
-import type { Module } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
+import { runner } from '../real-run.js'
 
 const tmp = () => mkdtemp(join(tmpdir(), 'tsplay-cmd-'))
 
-/** Validate (filling defaults) like the executor does, then run. */
-function run(name: string, args: Record<string, unknown>, over: Parameters<typeof localContext>[0] = {}) {
-  const mod = getModule(name) as Module<any, any>
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined)
-  return runModule(mod, args, localContext(over))
-}
+const run = runner()
 
 test('command with creates runs once, then says why it did not run', async () => {
   const dir = await tmp()

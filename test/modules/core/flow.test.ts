@@ -4,18 +4,11 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { quote } from '../../../src/connection/quote.js'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { Module } from '../../../src/modules/module.js'
 import { FACTS_SCRIPT, parseFacts } from '../../../src/modules/core/setup-facts.js'
-import { check } from '../../../src/schema/validate.js'
 import { localContext } from '../context.js'
+import { runner } from '../real-run.js'
 
-function run(name: string, args: Record<string, unknown>, over: Parameters<typeof localContext>[0] = {}) {
-  const mod = getModule(name) as Module<any, any>
-  assert.equal(check(mod.schema, args), undefined)
-  return runModule(mod, args, localContext(over))
-}
+const run = runner()
 
 test('setup gathers Ansible-named facts of this machine in one command', async () => {
   const r = await run('setup', {})

@@ -3,12 +3,9 @@
 // and iptables_facts on old counts those connections per port.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
 import type { Connection } from '../../../src/connection/connection.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
 import { createNetns, fakeSmtpArgs, link, waitForOutput, type Netns } from '../../helpers/netns.js'
+import { runner } from '../real-run.js'
 
 let client: Netns
 let old: Netns
@@ -28,12 +25,7 @@ after(() => {
   for (const ns of [client, old, fresh]) ns?.remove()
 })
 
-function run(conn: Connection, name: string, args: Record<string, unknown>) {
-  const mod = getModule(name)!
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, args, localContext({ conn }))
-}
+const run = (conn: Connection, name: string, args: Record<string, unknown>) => runner({ conn })(name, args)
 
 test('DNAT + MASQUERADE on old make its port 25 answer with the new server, counted per port', async () => {
   const forward = { table: 'nat', chain: 'PREROUTING', protocol: 'tcp', destination: '10.77.1.1', destination_port: 25, jump: 'DNAT', to_destination: '10.77.2.2:25', comment: 'smtp to new' }

@@ -6,12 +6,10 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { ModuleContext } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
 import { createNetns, type Netns } from '../../helpers/netns.js'
+import { getModule } from '../../../src/modules/index.js'
+import { check } from '../../../src/schema/validate.js'
+import { runner, type Over } from '../real-run.js'
 
 let ns: Netns
 before(() => {
@@ -19,12 +17,7 @@ before(() => {
 })
 after(() => ns.remove())
 
-function run(name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}) {
-  const mod = getModule(name)!
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, args, localContext({ conn: ns.conn, ...over }))
-}
+const run = (name: string, args: Record<string, unknown>, over: Over = {}) => runner({ conn: ns.conn })(name, args, over)
 
 const rules = (table: string, chain: string) => ns.run('iptables', '-t', table, '-S', chain)
 

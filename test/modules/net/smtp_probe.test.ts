@@ -6,12 +6,10 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { ModuleContext } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
 import { createNetns, fakeSmtpArgs, waitForOutput, type Netns } from '../../helpers/netns.js'
+import { getModule } from '../../../src/modules/index.js'
+import { check } from '../../../src/schema/validate.js'
+import { runner, type Over } from '../real-run.js'
 
 let ns: Netns
 let dir: string
@@ -25,12 +23,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function run(args: Record<string, unknown>, over: Partial<ModuleContext> = {}) {
-  const mod = getModule('smtp_probe')!
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, args, localContext({ conn: ns.conn, ...over }))
-}
+const run = (args: Record<string, unknown>, over: Over = {}) => runner({ conn: ns.conn })('smtp_probe', args, over)
 
 test('the banner and code come back, and the probe never changes anything', async () => {
   const r = await run({ expect_banner: 'new\\.example' })

@@ -7,13 +7,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { chmod, chown, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../../src/executor/apply.js'
 import { LocalConnection } from '../../../src/connection/local.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { ModuleContext } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
 import { createUser, makeKey, readPub, startSshd, type Sshd } from '../../helpers/sshd.js'
+import { runner, type Over } from '../real-run.js'
 
 let root: string
 before(async () => {
@@ -21,12 +17,7 @@ before(async () => {
 })
 after(() => rm(root, { recursive: true, force: true }))
 
-function run(args: Record<string, unknown>, over: Partial<ModuleContext> = {}) {
-  const mod = getModule('synchronize')!
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, args, localContext(over))
-}
+const run = (args: Record<string, unknown>, over: Over = {}) => runner()('synchronize', args, over)
 
 /** A small mail spool: maildir files, a hard link, a uid with no passwd entry, an xattr. */
 async function spool(name: string): Promise<string> {

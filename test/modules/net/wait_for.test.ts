@@ -6,12 +6,10 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModule } from '../../../src/executor/apply.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { ModuleContext } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
 import { createNetns, fakeSmtpArgs, waitForOutput, type Netns } from '../../helpers/netns.js'
+import { getModule } from '../../../src/modules/index.js'
+import { check } from '../../../src/schema/validate.js'
+import { runner, type Over } from '../real-run.js'
 
 let ns: Netns
 let dir: string
@@ -24,12 +22,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function run(args: Record<string, unknown>, over: Partial<ModuleContext> = {}) {
-  const mod = getModule('wait_for')!
-  const problem = check(mod.schema, args)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, args, localContext({ conn: ns.conn, ...over }))
-}
+const run = (args: Record<string, unknown>, over: Over = {}) => runner({ conn: ns.conn })('wait_for', args, over)
 
 test('started waits until the port opens, and never reports a change', async () => {
   setTimeout(() => ns.spawn(fakeSmtpArgs('127.0.0.1', 2501, 'late.example ESMTP')), 700)

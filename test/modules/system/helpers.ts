@@ -1,44 +1,21 @@
-// Shared by the system module tests: run a module like the executor does, the
-// check → apply → apply-again cycle, and a connection that runs inside namespaces.
+// Shared by the system module tests: the one runner and contract of real-run.ts (the diff shown
+// too), and a connection that runs inside namespaces.
 import assert from 'node:assert/strict'
 import { LocalConnection } from '../../../src/connection/local.js'
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../../../src/connection/connection.js'
 import { argv, sh } from '../../../src/connection/quote.js'
-import { runModule } from '../../../src/executor/apply.js'
 import type { TaskResult } from '../../../src/executor/result.js'
-import { getModule } from '../../../src/modules/index.js'
-import type { Module, ModuleContext } from '../../../src/modules/module.js'
-import { check } from '../../../src/schema/validate.js'
-import { localContext } from '../context.js'
+import { contract, runner, type Over } from '../real-run.js'
+import type { ModuleContext } from '../../../src/modules/module.js'
 
 /** Validate (filling defaults) like the executor does, then run. */
-export function run(name: string, args: Record<string, unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult> {
-  const mod = getModule(name) as Module<any, any>
-  const a = structuredClone(args)
-  const problem = check(mod.schema, a)
-  assert.equal(problem, undefined, problem?.message)
-  return runModule(mod, a, localContext(over))
-}
+export const run = runner()
 
-/**
- * The contract every module keeps: --check predicts changed and changes nothing (`probe` reads
- * the state before and after), the first run changes with a diff, the second run is ok.
- */
-export async function cycle(name: string, args: Record<string, unknown>, probe: () => Promise<unknown>, over: Partial<ModuleContext> = {}): Promise<TaskResult[]> {
-  const before = await probe()
-  const dry = await run(name, args, { ...over, check: true, diff: true })
-  assert.equal(dry.status, 'changed', `check mode predicts a change: ${dry.msg ?? ''}`)
-  assert.deepEqual(await probe(), before, 'check mode changed nothing')
-  const first = await run(name, args, { ...over, diff: true })
-  assert.equal(first.status, 'changed', `first run changes: ${first.msg ?? ''}`)
-  assert.ok(first.diff?.length, 'diff mode shows before/after')
-  assert.notDeepEqual(await probe(), before, 'the first run changed the state')
-  const second = await run(name, args, over)
-  assert.equal(second.status, 'ok', `second run changes nothing: ${second.msg ?? ''}`)
-  assert.ok(second.msg, 'the second run says why nothing changed')
-  const dry2 = await run(name, args, { ...over, check: true })
-  assert.equal(dry2.status, 'ok', 'check mode after the change predicts no change')
-  return [dry, first, second]
+/** The contract (check, run, rerun, recheck) with the first run's diff shown: [check, run, rerun]. */
+export async function cycle(name: string, args: Record<string, unknown>, probe: () => Promise<unknown>, over: Over = {}): Promise<TaskResult[]> {
+  const c = await contract(run, probe, name, args, over)
+  assert.ok(c.first.diff?.length, 'diff mode shows before/after')
+  return [c.checked, c.first, c.second]
 }
 
 /** Runs every command through a prefix (ip netns exec NS, nsenter -t PID ...), files via cat,
