@@ -4,11 +4,18 @@ import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { getOwn, TemplateFault } from './failures.js'
 import { lookups } from './lookups.js'
-import { renderTemplateFile } from './render.js'
 import { toText, truthy } from './values.js'
 
 type Vars = Record<string, unknown>
 type Fn = (vars: Vars, args: unknown[], kw: Record<string, unknown>) => unknown
+
+// lookup('template') renders a file, but render.ts loads this file (render → expr-eval →
+// functions), so render.ts hands its renderer in when it loads instead of an import cycle.
+type Renderer = (text: string, vars: Vars, file: string) => string
+let renderFile: Renderer | undefined
+export function useTemplateRenderer(r: Renderer): void {
+  renderFile = r
+}
 
 function run(vars: Vars, args: unknown[], kw: Record<string, unknown>): unknown[] {
   const [name, ...terms] = args
@@ -30,7 +37,7 @@ function template(vars: Vars, file: string): string {
     } catch {
       continue
     }
-    return renderTemplateFile(text, vars, c)
+    return renderFile!(text, vars, c)
   }
   throw new TemplateFault(`lookup('template'): could not find '${file}'`)
 }

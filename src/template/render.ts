@@ -10,6 +10,7 @@ import { helpers } from './helpers.js'
 import { jinjaExpression, jinjaStatement } from './jinja-hints.js'
 import { toText } from './values.js'
 import { evalNode } from './expr-eval.js'
+import { useTemplateRenderer } from './functions.js'
 import type { Node } from './jinja-parse.js'
 import { listFilters } from './list-filters.js'
 import { isHandlebarsProgram, splitSegments } from './segments.js'
@@ -76,6 +77,7 @@ export function renderTemplateFile(text: string, vars: Vars, file: string): stri
     throw toTemplateError(e, { file, line: loc?.line ?? 1, col: loc?.col ?? 1 }, '')
   }
 }
+useTemplateRenderer(renderTemplateFile)
 
 function renderText(text: string, vars: Vars, pos: SourcePos, typed: boolean): unknown {
   if (!text.includes('{{')) {
