@@ -40,7 +40,8 @@ export function recordResult(pc: PlayContext, task: Task, host: string, result: 
   if (task.register) h.registered[task.register] = registeredValue(result)
   const facts = factsOf(result)
   if (facts) {
-    if (task.module === 'set_fact') Object.assign(h.registered, facts)
+    // include_vars has set_fact's precedence in Ansible (above play and role vars).
+    if (task.module === 'set_fact' || task.module === 'include_vars') Object.assign(h.registered, facts)
     else Object.assign(h.facts, facts)
   }
   if (result.status === 'changed' || result.items?.some((i) => i.status === 'changed')) {

@@ -91,7 +91,7 @@ export interface ModuleContext {
   vars: Record<string, unknown>
   /** Absolute controller path of a file the task refers to: role files/ or templates/ first,
    * then the playbook's folder. Throws a TsplayError naming the task when missing. */
-  findFile(kind: 'files' | 'templates', rel: string): string
+  findFile(kind: 'files' | 'templates' | 'vars', rel: string): string
   /** Render a Handlebars template text with vars; `file` is named in errors. */
   render(text: string, vars: Record<string, unknown>, file: string): string
   /** A connection to another inventory host (synchronize between hosts, delegate). */

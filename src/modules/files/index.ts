@@ -1,4 +1,4 @@
-// File modules: copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive.
+// File modules: copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive, replace.
 import type { Module } from '../module.js'
 import { unarchive } from './unarchive.js'
 import { archive } from './archive.js'
@@ -7,8 +7,9 @@ import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { file } from './file.js'
 import { lineinfile } from './lineinfile.js'
+import { replace } from './replace.js'
 import { slurp } from './slurp.js'
 import { stat } from './stat.js'
 import { template } from './template.js'
 
-export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive]
+export const fileModules: Module<any, any>[] = [copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, archive, unarchive, replace]
