@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { LocalConnection } from '../../src/connection/local.js'
 import { sh } from '../../src/connection/quote.js'
 import { TsplayError } from '../../src/errors.js'
+import { unlessCi } from '../helpers/skip.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const conn = new LocalConnection()
 const isRoot = userInfo().uid === 0
@@ -16,7 +18,7 @@ const canSudoNobody = isRoot && sudoWorks
 const HOSTILE = `a b'c"d $(touch sentinel) \`touch sentinel2\` ;x\nnew line`
 
 async function tmp(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'tsplay-local-'))
+  return tempDir('tsplay-local-')
 }
 
 /** Running (a zombie waiting for a reaper counts as dead). */
@@ -100,12 +102,12 @@ test('a command killed by a signal reports the signal name without SIG', async (
   assert.equal(r.signal, 'KILL')
 })
 
-test('become as the user we already are runs the command directly', { skip: !isRoot && 'needs root' }, async () => {
+test('become as the user we already are runs the command directly', { skip: unlessCi(!isRoot && 'needs root') }, async () => {
   const r = await conn.exec('id -un; cat', { become: {}, stdin: 'in' })
   assert.deepEqual(r, { rc: 0, stdout: 'root\nin', stderr: '' })
 })
 
-test('become as another user goes through sudo, keeping stdin, env and cwd', { skip: !canSudoNobody && 'needs root and sudo' }, async () => {
+test('become as another user goes through sudo, keeping stdin, env and cwd', { skip: unlessCi(!canSudoNobody && 'needs root and sudo') }, async () => {
   const seen: string[] = []
   const r = await conn.exec('id -un; pwd; printf %s "$V"; cat', {
     become: { user: 'nobody' },
@@ -151,7 +153,7 @@ test('put rejects a mode that is not octal', async () => {
   await assert.rejects(conn.put(join(dir, 'f'), 'x', { mode: 'u+rw' }), /Invalid mode 'u\+rw'/)
 })
 
-test('put sets owner and group by name', { skip: !isRoot && 'needs root' }, async () => {
+test('put sets owner and group by name', { skip: unlessCi(!isRoot && 'needs root') }, async () => {
   const dir = await tmp()
   const p = join(dir, 'f')
   await conn.put(p, 'x', { owner: 'nobody', group: 'nogroup' })
@@ -165,7 +167,7 @@ test('put into a missing folder is a TsplayError naming the folder', async () =>
   await assert.rejects(conn.put(join(dir, 'no', 'f'), 'x'), (e: unknown) => e instanceof TsplayError && /folder .*no does not exist/.test(e.message))
 })
 
-test('put with become as another user writes the file as that user', { skip: !canSudoNobody && 'needs root and sudo' }, async () => {
+test('put with become as another user writes the file as that user', { skip: unlessCi(!canSudoNobody && 'needs root and sudo') }, async () => {
   const dir = await tmp()
   await chmod(dir, 0o777)
   const p = join(dir, 'f')
@@ -177,7 +179,7 @@ test('put with become as another user writes the file as that user', { skip: !ca
   assert.deepEqual(await readdir(dir), ['f'])
 })
 
-test('put with become fails as a TsplayError when the user may not write there', { skip: !canSudoNobody && 'needs root and sudo' }, async () => {
+test('put with become fails as a TsplayError when the user may not write there', { skip: unlessCi(!canSudoNobody && 'needs root and sudo') }, async () => {
   const dir = await tmp()
   await assert.rejects(conn.put(join(dir, 'f'), 'x', { become: { user: 'nobody' } }), TsplayError)
   assert.deepEqual(await readdir(dir), [])
@@ -191,7 +193,7 @@ test('get reads bytes, and a missing file is a TsplayError', async () => {
   await assert.rejects(conn.get(join(dir, 'nope')), (e: unknown) => e instanceof TsplayError && /does not exist/.test(e.message))
 })
 
-test('get with become reads binary content through sudo unchanged', { skip: !canSudoNobody && 'needs root and sudo' }, async () => {
+test('get with become reads binary content through sudo unchanged', { skip: unlessCi(!canSudoNobody && 'needs root and sudo') }, async () => {
   const dir = await tmp()
   await chmod(dir, 0o755)
   const p = join(dir, 'bin')

@@ -12,6 +12,7 @@ import { runModule } from '../../src/executor/apply.js'
 import { resolveMode } from '../../src/modules/files/mode.js'
 import { defineModule, type Change, type Plan } from '../../src/modules/module.js'
 import { localContext } from '../modules/context.js'
+import { tempDir } from '../helpers/tmp.js'
 
 /** A module whose plan is fixed (gather does nothing). */
 function planned(plan: Plan, checkMode?: 'plan' | 'skip') {
@@ -26,7 +27,7 @@ function planned(plan: Plan, checkMode?: 'plan' | 'skip') {
 }
 
 async function tmp(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'tsplay-apply-'))
+  return tempDir('tsplay-apply-')
 }
 
 const exec = (cmd: string, more: Partial<Extract<Change, { kind: 'exec' }>> = {}): Change => ({ kind: 'exec', cmd, ...more })

@@ -6,6 +6,7 @@ import type { RunEvent } from '../../src/events.js'
 import type { HostStats } from '../../src/executor/result.js'
 import type { RunOptions } from '../../src/executor/context.js'
 import { runPlaybook, type RunRequest } from '../../src/run.js'
+import { tempDir } from './tmp.js'
 
 export interface InlineRun {
   code: number
@@ -16,7 +17,7 @@ export interface InlineRun {
   results(task: string): Array<Extract<RunEvent, { kind: 'task-result' }>>
 }
 
-export function writeTree(files: Record<string, string>, dir = mkdtempSync(join(tmpdir(), 'tsplay-t-'))): string {
+export function writeTree(files: Record<string, string>, dir = tempDir('tsplay-t-')): string {
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true })
     writeFileSync(join(dir, rel), text)

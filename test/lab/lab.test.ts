@@ -11,9 +11,10 @@ import { SUBNET_PREFIX } from '../../src/lab/config.js'
 import { readState } from '../../src/lab/state.js'
 import type { LabState } from '../../src/lab/types.js'
 import { leftovers, skipReason, TEST_INVENTORY_DIR, TEST_STATE_DIR } from './helpers.js'
+import { unlessCi } from '../helpers/skip.js'
 
 const run = promisify(execFile)
-const skip = skipReason()
+const skip = unlessCi(skipReason())
 const opts = { stateDir: TEST_STATE_DIR, inventoryDir: TEST_INVENTORY_DIR }
 
 describe('a mail lab with one bench host', { skip }, () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { getModule } from '../../src/modules/index.js'
 import { runner, twice as twiceRun, type Over } from './real-run.js'
+import { unlessCi } from '../helpers/skip.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-archive-'))
 const controllerDir = join(root, 'controller')
@@ -147,7 +148,7 @@ test('archive fails clearly when nothing matches or dest is missing for a tree',
   assert.match(noDest.msg ?? '', /must specify "dest"/)
 })
 
-test('numeric owners and modes round-trip through archive and unarchive', { skip: !isRoot && 'needs root to own files by uid 2345' }, async () => {
+test('numeric owners and modes round-trip through archive and unarchive', { skip: unlessCi(!isRoot && 'needs root to own files by uid 2345') }, async () => {
   const d = freshDir()
   makeTree(join(d, 'src'))
   const dest = join(d, 'spool.tar.gz')

@@ -14,6 +14,7 @@ import { resolveMode } from '../../src/modules/files/mode.js'
 import { fileModules } from '../../src/modules/files/index.js'
 import { localContext } from './context.js'
 import { runner, twice as twiceRun, type Over } from './real-run.js'
+import { unlessCi } from '../helpers/skip.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-files-'))
 const controllerDir = join(root, 'controller')
@@ -118,7 +119,7 @@ test('copy backup keeps the old file and names it in backup_file', async () => {
   assert.equal(readFileSync(dest, 'utf8'), 'v2\n')
 })
 
-test('copy sets the owner and group, then reports ok', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+test('copy sets the owner and group, then reports ok', { skip: unlessCi(process.getuid?.() !== 0 && 'needs root') }, async () => {
   const d = freshDir()
   const dest = join(d, 'owned')
   await twice(d, 'copy', { content: 'x', dest, owner: 'nobody', group: '65534' })

@@ -8,12 +8,13 @@ import { ParseError } from '../../src/errors.js'
 import { registerModule } from '../../src/modules/index.js'
 import { loadPlaybook } from '../../src/playbook/load.js'
 import type { Task } from '../../src/playbook/types.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const noop = { gather: async () => undefined, plan: () => ({ changes: [] }) }
 registerModule({ name: 'probe_closed', description: 'test', freeForm: 'text', schema: { type: 'object', properties: { text: {}, level: {} }, additionalProperties: false }, ...noop })
 registerModule({ name: 'probe_open', description: 'test', schema: { type: 'object', properties: { a: {} } }, ...noop })
 
-const dir = mkdtempSync(join(tmpdir(), 'tsplay-modules-'))
+const dir = tempDir('tsplay-modules-')
 function tasksOf(yaml: string): Task[] {
   const file = join(dir, `p${Math.random().toString(36).slice(2)}.yml`)
   writeFileSync(file, `- hosts: all\n  tasks:\n${yaml}`)

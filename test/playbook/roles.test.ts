@@ -9,6 +9,7 @@ import { loadPlaybook } from '../../src/playbook/load.js'
 import type { Task } from '../../src/playbook/types.js'
 import { roleSearchDirs } from '../../src/playbook/role-files.js'
 import { GOOD } from './fixtures.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const play = loadPlaybook(GOOD + 'roles-play.yml').plays[0]!
 const web = play.roles.find((r) => r.name === 'web')!
@@ -68,7 +69,7 @@ test('roles are searched in roles/, ../roles, then TSPLAY_ROLES_PATH', () => {
 })
 
 test('a role found through TSPLAY_ROLES_PATH loads', () => {
-  const root = mkdtempSync(join(tmpdir(), 'tsplay-roles-'))
+  const root = tempDir('tsplay-roles-')
   mkdirSync(join(root, 'shared/mailer/tasks'), { recursive: true })
   writeFileSync(join(root, 'shared/mailer/tasks/main.yaml'), '- command: echo mailer\n')
   writeFileSync(join(root, 'play.yml'), '- hosts: all\n  roles: [mailer]\n')

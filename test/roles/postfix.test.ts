@@ -6,8 +6,9 @@ import assert from 'node:assert/strict'
 import { labDown, labUp } from '../../src/lab/index.js'
 import { skipReason } from '../lab/helpers.js'
 import { changed, failures, hasDiff, onHost, play, readmeExample, waitFor, stopwatch } from './lab-play.js'
+import { unlessCi } from '../helpers/skip.js'
 
-const skip = skipReason()
+const skip = unlessCi(skipReason())
 const SNAPSHOT = 'find /etc/postfix -type f | sort | xargs md5sum; cat /var/spool/postfix/pid/master.pid'
 const role = (extra = '') => `
 - hosts: new

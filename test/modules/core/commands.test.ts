@@ -8,8 +8,9 @@ import { join } from 'node:path'
 import { loadPlaybook } from '../../../src/playbook/load.js'
 import type { Task } from '../../../src/playbook/types.js'
 import { runner } from '../real-run.js'
+import { tempDir } from '../../helpers/tmp.js'
 
-const tmp = () => mkdtemp(join(tmpdir(), 'tsplay-cmd-'))
+const tmp = async () => tempDir('tsplay-cmd-')
 
 const run = runner()
 
@@ -112,7 +113,7 @@ test('command with executable runs that program with the other words as argument
 })
 
 test('creates= on a line of its own in a multi-line shell is honoured and the script runs without it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'))
+  const dir = tempDir('tsplay-cmd-')
   const book = join(dir, 'p.yml')
   writeFileSync(book, `- hosts: all\n  tasks:\n    - shell: |\n        creates=${dir}/made\n        echo one > ${dir}/made\n        echo two >> ${dir}/made\n`)
   const task = loadPlaybook(book).plays[0]!.tasks[0] as Task

@@ -7,6 +7,7 @@ import { quote } from '../../../src/connection/quote.js'
 import { FACTS_SCRIPT, parseFacts } from '../../../src/modules/core/setup-facts.js'
 import { localContext } from '../context.js'
 import { runner } from '../real-run.js'
+import { unlessCi } from '../../helpers/skip.js'
 
 const run = runner()
 
@@ -33,7 +34,7 @@ test('setup filter keeps only matching facts', async () => {
 
 const ctx = localContext()
 const canNetns = (await ctx.conn.exec('unshare -n true')).rc === 0
-test('in a netns without a default route the first non-loopback address is the default', { skip: !canNetns && 'needs unshare -n' }, async () => {
+test('in a netns without a default route the first non-loopback address is the default', { skip: unlessCi(!canNetns && 'needs unshare -n') }, async () => {
   const script = `ip link set lo up && ip addr add 10.9.9.9/24 dev lo || exit 9\n${FACTS_SCRIPT}`
   const r = await ctx.conn.exec(`unshare -n /bin/sh -c ${quote(script)}`)
   assert.equal(r.rc, 0)

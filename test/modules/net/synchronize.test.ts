@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { LocalConnection } from '../../../src/connection/local.js'
 import { createUser, makeKey, readPub, startSshd, type Sshd } from '../../helpers/sshd.js'
 import { runner, type Over } from '../real-run.js'
+import { skipOrFail } from '../../helpers/skip.js'
 
 let root: string
 before(async () => {
@@ -120,7 +121,7 @@ test('host to host over ssh: pull runs on the destination, push on the source, b
   try {
     sshd = await startSshd()
   } catch (e) {
-    t.skip(`no sshd: ${(e as Error).message}`)
+    skipOrFail(t, `no sshd: ${(e as Error).message}`)
     return
   }
   const user = createUser(`tsync${process.pid % 100000}`)
