@@ -27,6 +27,7 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
   if (plan.facts) data.ansible_facts = plan.facts
   const base = { msg: plan.msg ?? plan.reason, ...(plan.diff ? { diff: plan.diff } : {}), ...(plan.report ? { report: plan.report } : {}) }
   if (plan.failed !== undefined) return done({ ...base, status: 'failed', msg: plan.failed, data })
+  if (plan.skipped !== undefined) return done({ status: 'skipped', msg: plan.skipped, data: { ...data, skipped_reason: plan.skipped } })
   if (ctx.check) {
     if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
     const planned = plan.changes.map(describeChange)

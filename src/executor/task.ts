@@ -7,10 +7,8 @@ import type { Task, Vars } from '../playbook/types.js'
 import { check } from '../schema/validate.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
-import { TemplateFault } from '../template/failures.js'
-import { queryLookup } from '../template/functions.js'
 import { isMapping, typeName } from '../template/values.js'
-import { loopVarsFor } from './loop-vars.js'
+import { loopItems, loopVarsFor } from './loop-vars.js'
 import { runModule } from './apply.js'
 import { signalFor, type PlayContext, type Scope } from './context.js'
 import { OMIT, varsFor } from './hostvars.js'
@@ -50,7 +48,7 @@ export interface HostRun {
 /** Run `task` on `host` and return its result; does not touch run state (the caller does). */
 export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, scope: Scope, extra: Vars[] = []): Promise<HostRun> {
   const started = Date.now()
-  let vars: Vars
+  let vars: Vars | undefined
   try {
     vars = varsFor(pc, host, scope, task.vars, task.pos, extra)
     if (task.loop === undefined) {
@@ -72,7 +70,18 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, s
     }
     return await runLoop(pc, task, host, scope, items, started, extra)
   } catch (e) {
-    return { result: errorResult(e, started, task.pos) }
+    // ignore_errors covers templating errors (undefined variable, bad expression) too, as in Ansible.
+    return { result: ignoring(task, scope, vars, errorResult(e, started, task.pos)) }
+  }
+}
+
+/** A failed result marked ignored when ignore_errors holds (a broken ignore_errors template does not). */
+function ignoring(task: Task, scope: Scope, vars: Vars | undefined, r: TaskResult): TaskResult {
+  if (r.status !== 'failed' || r.ignored) return r
+  try {
+    return isIgnored(task, scope, vars ?? {}) ? { ...r, ignored: true } : r
+  } catch {
+    return r
   }
 }
 
@@ -87,6 +96,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
     let label = typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item)
     let pause = 0
     let registered: Vars = { [lc.loopVar]: item, ansible_loop_var: lc.loopVar }
+    let itemVars: Vars | undefined
     try {
       const outer = varsFor(pc, host, scope, task.vars, task.pos, extra)
       const lcPos = task.keyPos.loop_control ?? task.pos
@@ -94,6 +104,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
       registered = loopVars
       pause = lc.pause === undefined ? 0 : Number(renderValue(lc.pause, outer, lcPos))
       const vars = varsFor(pc, host, scope, task.vars, task.pos, [...extra, loopVars])
+      itemVars = vars
       if (lc.label !== undefined) label = String(renderValue(lc.label, vars, task.keyPos.loop_control ?? task.pos))
       if (!evalCondition(task.when, vars)) r = { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: 0 }
       else {
@@ -102,7 +113,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
         delegatedTo = run.delegatedTo
       }
     } catch (e) {
-      r = errorResult(e, itemStarted, task.pos)
+      r = ignoring(task, scope, itemVars, errorResult(e, itemStarted, task.pos))
     }
     results.push({ ...r, item, label, loopVars: registered })
     if (r.status === 'unreachable') break
@@ -115,26 +126,11 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
       ? 'failed'
       : results.some((r) => r.status === 'changed')
         ? 'changed'
-        : results.length > 0 && results.every((r) => r.status === 'skipped')
+        : results.every((r) => r.status === 'skipped')
           ? 'skipped'
           : 'ok'
-  const msg = failed ? 'One or more items failed' : status === 'skipped' ? 'All items skipped' : undefined
+  const msg = failed ? 'One or more items failed' : results.length === 0 ? 'No items in the list' : status === 'skipped' ? 'All items skipped' : undefined
   return { result: { status, msg, data: {}, items: results, durationMs: Date.now() - started }, delegatedTo }
-}
-
-/** The loop's items: the rendered `loop:`, through the with_X lookup when there is one. */
-function loopItems(task: Task, vars: Vars): unknown {
-  const pos = task.keyPos.loop ?? task.pos
-  const rendered = renderValue(task.loop, vars, pos)
-  if (!task.loopWith) return rendered
-  // Ansible's listify: a list is the lookup's terms, anything else is one term.
-  const terms = Array.isArray(rendered) ? rendered : [rendered]
-  try {
-    return queryLookup(task.loopWith, terms, vars)
-  } catch (e) {
-    if (e instanceof TemplateFault) throw new TemplateError(e.message, { pos, hint: e.hint })
-    throw e
-  }
 }
 
 async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
@@ -205,9 +201,11 @@ function applyOverrides(task: Task, r: TaskResult, vars: Vars): TaskResult {
   const scoped = { ...vars, ...(task.register ? { [task.register]: reg } : {}), result: reg }
   let status = r.status
   let msg = r.msg
+  let data = r.data
   if (task.changedWhen && status !== 'failed' && status !== 'skipped') status = evalCondition(task.changedWhen, scoped) ? 'changed' : 'ok'
   if (task.failedWhen && status !== 'skipped') {
     const failed = evalCondition(task.failedWhen, scoped)
+    data = { ...data, failed_when_result: failed }
     if (failed && status !== 'failed') {
       status = 'failed'
       msg = `failed_when condition was true${msg ? `: ${msg}` : ''}`
@@ -215,5 +213,5 @@ function applyOverrides(task: Task, r: TaskResult, vars: Vars): TaskResult {
       status = task.changedWhen ? (evalCondition(task.changedWhen, scoped) ? 'changed' : 'ok') : r.data.rc !== undefined ? 'changed' : 'ok'
     }
   }
-  return { ...r, status, msg }
+  return { ...r, status, msg, data }
 }

@@ -1,7 +1,7 @@
 // Walks a task list for a set of hosts, linear style: each task runs on every active host
 // (bounded by forks) before the next. Blocks send their failed hosts to rescue, then always.
 import { basename, dirname, isAbsolute, join } from 'node:path'
-import { TsplayError } from '../errors.js'
+import { TemplateError, TsplayError } from '../errors.js'
 import { loadTasksFile } from '../playbook/load.js'
 import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
 import { evalCondition } from '../template/expressions.js'
@@ -9,6 +9,8 @@ import { renderValue } from '../template/render.js'
 import { enterBlock, halted, type PlayContext, type Scope } from './context.js'
 import { flushHandlers } from './handlers.js'
 import { varsFor } from './hostvars.js'
+import { loopItems, loopVarsFor } from './loop-vars.js'
+import { typeName } from '../template/values.js'
 import { recordResult } from './record.js'
 import { tagsAllow } from './tags.js'
 import { errorResult } from './task.js'
@@ -138,16 +140,20 @@ async function runInclude(pc: PlayContext, task: Task, hosts: string[], scope: S
   for (const h of hosts) {
     try {
       const vars = varsFor(pc, h, scope, task.vars, task.pos, extra)
-      const items = task.loop === undefined ? [undefined] : (renderValue(task.loop, vars, task.keyPos.loop ?? task.pos) as unknown[])
-      for (const item of Array.isArray(items) ? items : []) {
-        const itemVars: Vars[] = item === undefined ? [] : [{ [task.loopControl?.loopVar ?? 'item']: item }]
+      const looped = task.loop !== undefined
+      const items = looped ? loopItems(task, vars) : [undefined]
+      if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got a ${typeName(items)}`, { pos: task.keyPos.loop ?? task.pos })
+      const lc = task.loopControl ?? { loopVar: 'item' }
+      for (const [i, item] of items.entries()) {
+        // The same loop variables as a looped task: item (or loop_var), index_var, ansible_loop.
+        const itemVars: Vars[] = looped ? [loopVarsFor(lc, items, i, vars, task.keyPos.loop_control ?? task.pos)] : []
         const v = itemVars.length ? varsFor(pc, h, scope, task.vars, task.pos, [...extra, ...itemVars]) : vars
         if (!evalCondition(task.when, v)) continue
         const rel = String(renderValue(task.args.file ?? task.args._raw_params ?? task.args._, v, task.pos))
         const base = scope.role ? join(scope.role.dir, 'tasks') : dirname(task.pos.file)
         const file = isAbsolute(rel) ? rel : join(base, rel)
         const ex = [...extra, task.vars, ...itemVars]
-        if (item === undefined) {
+        if (!looped) {
           const g = groups.get(file) ?? { hosts: [], extra: ex }
           g.hosts.push(h)
           groups.set(file, g)

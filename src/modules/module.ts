@@ -67,6 +67,8 @@ export interface Plan {
   facts?: Record<string, unknown>
   /** The module decided the task fails (assert, fail, impossible request). */
   failed?: string
+  /** The module decided the task does not apply at all (debug above the -v level): skipped, with this reason. */
+  skipped?: string
   /** Message shown for the task (debug). */
   msg?: string
   /** Data for a section of the run report (the `report` module): sent as a `report` event. */

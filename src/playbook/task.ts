@@ -62,7 +62,7 @@ export function parseTask(src: SourceFile, path: Path, value: Record<string, unk
   const loopKey = loops[0]
   if (loopKey) {
     task.loop = value[loopKey]
-    if (loopKey !== 'loop' && loopKey !== 'with_list') task.loopWith = WITH_LOOKUPS[loopKey]
+    if (loopKey !== 'loop') task.loopWith = WITH_LOOKUPS[loopKey]
     if (loopKey !== 'loop') task.keyPos.loop = task.keyPos[loopKey]!
   }
   const lc = value.loop_control as Record<string, unknown> | undefined

@@ -58,7 +58,27 @@ export function evalNode(n: Node, vars: Vars): unknown {
       return isTest(n, vars)
     case 'call':
       return call(n, vars)
+    case 'splat':
+      throw new TemplateFault(`'${n.double ? '**' : '*'}' only spreads arguments of a call`)
   }
+}
+
+/** A call's arguments with `*list` and `**dict` spread, as Python does. */
+function callArgs(args: Node[], kwNodes: Record<string, Node>, vars: Vars): { args: unknown[]; kw: Record<string, unknown> } {
+  const out: unknown[] = []
+  const kw = kwargs(kwNodes, vars)
+  for (const a of args) {
+    if (a.t !== 'splat') out.push(evalNode(a, vars))
+    else {
+      const v = evalNode(a.x, vars)
+      if (a.double) {
+        if (!isMapping(v)) throw new TemplateFault(`'**' needs a dict, got a ${typeName(v)}`)
+        Object.assign(kw, v)
+      } else if (Array.isArray(v)) out.push(...v)
+      else throw new TemplateFault(`'*' needs a list, got a ${typeName(v)}`)
+    }
+  }
+  return { args: out, kw }
 }
 
 function member(n: Node & { t: 'attr' | 'index' }, vars: Vars): unknown {
@@ -194,15 +214,19 @@ function filter(n: Node & { t: 'filter' }, vars: Vars): unknown {
   }
   // default/mandatory exist to handle a missing subject.
   const subject = ['default', 'd', 'mandatory'].includes(n.name) ? lenient(n.subject, vars) : evalNode(n.subject, vars)
-  return callFilter(n.name, subject, n.args.map((a) => evalNode(a, vars)), kwargs(n.kw, vars))
+  const { args, kw } = callArgs(n.args, n.kw, vars)
+  return callFilter(n.name, subject, args, kw)
 }
 
 function call(n: Node & { t: 'call' }, vars: Vars): unknown {
-  const args = (): unknown[] => n.args.map((a) => evalNode(a, vars))
+  const args = (): unknown[] => callArgs(n.args, n.kw, vars).args
   if (n.fn.t === 'name') {
     const name = n.fn.name
     const fn = Object.hasOwn(functions, name) ? functions[name]! : undefined
-    if (fn) return fn(vars, args(), kwargs(n.kw, vars))
+    if (fn) {
+      const a = callArgs(n.args, n.kw, vars)
+      return fn(vars, a.args, a.kw)
+    }
     const isTestName = Object.hasOwn(tests, name) || name === 'defined' || name === 'undefined'
     const hint = isTestName ? `'${name}' is a test: write 'x is ${name}(...)'.` : `Functions: ${Object.keys(functions).join(', ')}.`
     throw new TemplateFault(`unknown function '${name}'`, hint)

@@ -75,7 +75,31 @@ function range(_vars: Vars, args: unknown[]): number[] {
   return out
 }
 
+/** Python's strftime for the codes playbooks use. */
+function strftime(d: Date, fmt: string, utc: boolean): string {
+  const g = (local: () => number, u: () => number): number => (utc ? u() : local())
+  const p2 = (n: number): string => String(n).padStart(2, '0')
+  const codes: Record<string, () => string> = {
+    Y: () => String(g(() => d.getFullYear(), () => d.getUTCFullYear())),
+    m: () => p2(g(() => d.getMonth(), () => d.getUTCMonth()) + 1),
+    d: () => p2(g(() => d.getDate(), () => d.getUTCDate())),
+    H: () => p2(g(() => d.getHours(), () => d.getUTCHours())),
+    M: () => p2(g(() => d.getMinutes(), () => d.getUTCMinutes())),
+    S: () => p2(g(() => d.getSeconds(), () => d.getUTCSeconds())),
+    f: () => String(d.getMilliseconds() * 1000).padStart(6, '0'),
+    s: () => String(Math.floor(d.getTime() / 1000)),
+    '%': () => '%',
+  }
+  return fmt.replace(/%(.)/g, (m, c: string) => (Object.hasOwn(codes, c) ? codes[c]!() : m))
+}
+
 export const functions: Record<string, Fn> = {
+  now: (_vars, args, kw) => {
+    const utc = truthy(kw.utc ?? args[0])
+    const fmt = kw.fmt ?? args[1]
+    const d = new Date()
+    return typeof fmt === 'string' ? strftime(d, fmt, utc) : strftime(d, '%Y-%m-%d %H:%M:%S.%f', utc)
+  },
   lookup,
   query,
   q: query,

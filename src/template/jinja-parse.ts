@@ -18,6 +18,7 @@ export type Node =
   | { t: 'filter'; name: string; subject: Node; args: Node[]; kw: Record<string, Node> }
   | { t: 'test'; name: string; subject: Node; args: Node[]; kw: Record<string, Node>; negate: boolean }
   | { t: 'call'; fn: Node; args: Node[]; kw: Record<string, Node> }
+  | { t: 'splat'; x: Node; double: boolean }
 
 type Tok = { k: 'name' | 'str' | 'num' | 'op' | 'end'; v: string; n?: number; s?: string; at: number }
 
@@ -292,7 +293,9 @@ class Parser {
         const name = this.tok.v
         this.i += 2
         kw[name] = this.expr()
-      } else args.push(this.expr())
+      } else if (this.skipOp('**')) args.push({ t: 'splat', x: this.expr(), double: true })
+      else if (this.skipOp('*')) args.push({ t: 'splat', x: this.expr(), double: false })
+      else args.push(this.expr())
       if (!this.skipOp(',')) break
     }
     this.expect(')')

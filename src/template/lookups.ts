@@ -129,7 +129,8 @@ export const lookups: Record<string, Lookup> = {
       const p = find(vars, 'files', text(t, 'file'))
       if (!p) throw new TemplateFault(`lookup('file'): could not find '${toText(t)}'`, `Searched: ${searchPath(vars, 'files').join(', ')}.`)
       const content = readFileSync(p, 'utf8')
-      return kw.rstrip === false ? content : content.trimEnd()
+      const right = kw.rstrip === false ? content : content.trimEnd()
+      return kw.lstrip === true ? right.trimStart() : right
     }),
   template: () => {
     throw new TemplateFault("lookup('template') is handled by functions.ts")

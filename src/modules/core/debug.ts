@@ -52,7 +52,8 @@ export const debug = defineModule<DebugArgs, DebugState>({
   },
 
   plan(args, state) {
-    if (state.verbosity < args.verbosity) return { changes: [], reason: `verbosity threshold (${args.verbosity}) not met` }
+    // As Ansible: a message for a higher -v level is a skipped task, not an ok one.
+    if (state.verbosity < args.verbosity) return { changes: [], skipped: 'Verbosity threshold not met.', reason: `verbosity threshold (${args.verbosity}) not met` }
     if (args.var !== undefined) {
       const name = args.var
       return { changes: [], msg: `${name}: ${show(state.value)}`, data: { [name]: state.value } }

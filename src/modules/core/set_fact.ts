@@ -20,7 +20,10 @@ export const setFact = defineModule<SetFactArgs, null>({
   gather: async () => null,
 
   plan(args) {
-    const { cacheable: _ignored, ...facts } = args
+    const { cacheable: _ignored, ...given } = args
+    // As Ansible's set_fact: a value that is the text true/false/yes/no becomes a boolean, so
+    // `set_fact: flag=false` is false in `when: flag`.
+    const facts = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v]))
     return { changes: [], facts, reason: 'facts are set on the controller only' }
   },
 })

@@ -1,0 +1,112 @@
+// Places where tsplay used to differ from Ansible, one behaviour per test, run over the local
+// connection; the playbooks assert their own outcome, the test checks the recap.
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { test } from 'node:test'
+import { runInline, type InlineRun } from '../helpers/run-playbook.js'
+
+const play = (tasks: string) => `- hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}`
+
+async function run(tasks: string, files: Record<string, string> = {}): Promise<InlineRun> {
+  const r = await runInline({ 'playbook.yml': play(tasks), ...files })
+  rmSync(r.dir, { recursive: true, force: true })
+  const failed = r.events.filter((e) => e.kind === 'task-result' && e.result.status === 'failed' && !e.result.ignored)
+  assert.deepEqual(failed.map((e) => (e.kind === 'task-result' ? `${e.task}: ${e.result.msg}` : '')), [])
+  assert.equal(r.code, 0)
+  return r
+}
+
+test('set_fact: flag=false sets a boolean, so when: flag is false', async () => {
+  const r = await run(`    - set_fact: flag=false other=Yes text=falsey
+    - command: "true"
+      when: flag
+      register: ran
+    - assert:
+        that:
+          - ran is skipped
+          - flag is boolean
+          - other is true
+          - text == 'falsey'
+`)
+  assert.equal(r.stats.localhost?.skipped, 1)
+})
+
+test('ignore_errors covers an undefined variable and a bad expression in the args', async () => {
+  const r = await run(`    - debug: { msg: "{{ nope }}" }
+      ignore_errors: true
+      register: undef
+    - debug: { msg: "{{ 1 + }}" }
+      ignore_errors: true
+      register: bad
+    - assert:
+        that:
+          - undef is failed
+          - "'nope' in undef.msg"
+          - bad is failed
+`)
+  assert.equal(r.stats.localhost?.ignored, 2)
+})
+
+test('ignore_errors covers failed_when, and the result carries failed_when_result', async () => {
+  const r = await run(`    - command: echo hi
+      failed_when: "'hi' in out.stdout"
+      register: out
+      ignore_errors: true
+    - command: echo hi
+      failed_when: false
+      register: fine
+    - assert:
+        that:
+          - out is failed
+          - out.failed_when_result
+          - fine.failed_when_result == false
+`)
+  assert.equal(r.stats.localhost?.ignored, 1)
+})
+
+test('an undefined variable inside failed_when with ignore_errors is ignored, not fatal', async () => {
+  const r = await run(`    - command: "true"
+      failed_when: missing.rc != 0
+      ignore_errors: true
+`)
+  assert.equal(r.stats.localhost?.ignored, 1)
+})
+
+test('a looped include_tasks sees ansible_loop, index_var and loop_var in the included tasks', async () => {
+  await run(
+    `    - include_tasks: inc.yml
+      loop: [a, b]
+      loop_control: { extended: true, index_var: idx, loop_var: letter }
+`,
+    {
+      'inc.yml': `- assert:
+    that:
+      - ansible_loop.index0 == idx
+      - ansible_loop.allitems == ['a', 'b']
+      - letter == ansible_loop.allitems[idx]
+      - ansible_loop_var == 'letter'
+`,
+    },
+  )
+})
+
+test('debug with verbosity above the run level is skipped', async () => {
+  const r = await run(`    - debug: { msg: detail, verbosity: 2 }
+      register: quiet
+    - assert:
+        that:
+          - quiet is skipped
+`)
+  assert.equal(r.stats.localhost?.skipped, 1)
+})
+
+test('a loop over an empty list is skipped', async () => {
+  await run(`    - debug: { msg: never }
+      loop: []
+      register: empty
+    - assert:
+        that:
+          - empty is skipped
+          - empty.results == []
+`)
+})
