@@ -54,6 +54,13 @@ function program(setCode: (c: number) => void): Command {
       const { docCommand } = await import('./cli/doc-command.js')
       setCode(docCommand(name))
     })
+  p.command('compat')
+    .description('list what in a playbook (say, one written for Ansible) tsplay would not run; runs nothing')
+    .argument('<playbook>', 'the playbook')
+    .action(async (playbook: string) => {
+      const { compatCommand } = await import('./cli/compat-command.js')
+      setCode(compatCommand(playbook))
+    })
   p.command('vault')
     .description('encrypt, decrypt, view or edit a file; encrypt_string for one value')
     .argument('<action>', 'encrypt | decrypt | view | edit | encrypt_string')

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { writeTree } from './helpers/run-playbook.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -83,4 +84,43 @@ test('a failed host exits 2 and says why', () => {
   const r = tsplay([join(dir, 'pb.yml')])
   assert.equal(r.status, 2)
   assert.match(r.stdout, /Command failed with exit code 1/)
+})
+
+test('tsplay compat lists every load refusal and every unknown filter, test or lookup, with file:line:col and a count by kind', () => {
+  const dir = writeTree({
+    'pb.yml': `- hosts: localhost
+  order: sorted
+  tasks:
+    - no_such_module:
+    - debug: { msg: "{{ x | frobnicate }}" }
+      when: y is shiny
+    - debug: { msg: "{{ lookup('redis', 'k') }} {{ join users ' ' }}" }
+    - debug: { msg: "{{ x | default('ok') if y else z }}" }
+`,
+  })
+  try {
+    const r = tsplay(['compat', join(dir, 'pb.yml')])
+    assert.equal(r.status, 4)
+    const pb = join(dir, 'pb.yml')
+    for (const line of [`${pb}:2:3: 'order'`, `${pb}:4:7: unknown module 'no_such_module'`, `${pb}:5:14: unknown filter 'frobnicate'`, `${pb}:6:13: unknown test 'shiny'`, `${pb}:7:14: unknown lookup 'redis'`]) {
+      assert.ok(r.stdout.includes(line), `missing ${line} in\n${r.stdout}`)
+    }
+    assert.match(r.stdout, /5 things tsplay would not run:/)
+    assert.equal(tsplay(['compat', 'playbooks/hello.yml']).status, 0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('--syntax-check names every refusal at once, not the first alone', () => {
+  const dir = writeTree({ 'pb.yml': '- hosts: localhost\n  tasks:\n    - pingg:\n    - debug: { msg: hi }\n      whenn: x\n' })
+  try {
+    const r = tsplay([join(dir, 'pb.yml'), '--syntax-check'])
+    assert.equal(r.status, 4)
+    assert.match(r.stderr, /2 things in this playbook tsplay would not run/)
+    assert.match(r.stderr, /pb\.yml:3:7: unknown module 'pingg'/)
+    assert.match(r.stderr, /pb\.yml:5:7: unknown task keyword 'whenn'/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

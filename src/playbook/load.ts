@@ -9,14 +9,24 @@ import { cycleMessage } from './context.js'
 import { applyWhenTags } from './inherit.js'
 import { mergeTags, toTags } from './normalize.js'
 import { parsePlay } from './play.js'
-import { collecting, tolerate } from './problems.js'
+import { collecting, gathering, tolerate } from './problems.js'
 import type { Play, Playbook } from './types.js'
 
 const IMPORT_KEYS = ['import_playbook', 'name', 'vars', 'tags']
 
 export function loadPlaybook(file: string): Playbook {
+  return collecting(() => buildPlaybook(file))
+}
+
+/** The playbook as far as it loads, with every refusal instead of an error (`tsplay compat`). */
+export function loadPlaybookProblems(file: string): { playbook?: Playbook; problems: ParseError[] } {
+  const { value, problems } = gathering(() => buildPlaybook(file))
+  return { playbook: value, problems }
+}
+
+function buildPlaybook(file: string): Playbook {
   const abs = resolve(file)
-  return collecting(() => ({ file: abs, plays: loadPlays(abs, undefined, []).filter((p): p is Play => p !== undefined) }))
+  return { file: abs, plays: loadPlays(abs, undefined, []).filter((p): p is Play => p !== undefined) }
 }
 
 function loadPlays(file: string, from: SourcePos | undefined, chain: string[]): Array<Play | undefined> {

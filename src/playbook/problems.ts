@@ -21,14 +21,24 @@ let sink: ParseError[] | undefined
 
 /** Run a whole load; throws one LoadProblems when anything was refused along the way. */
 export function collecting<T>(fn: () => T): T {
-  if (sink) return fn()
-  sink = []
+  const { value, problems } = gathering(fn)
+  if (problems.length) throw new LoadProblems(problems)
+  return value!
+}
+
+/**
+ * Run a whole load and return what it built with every refusal (for `tsplay compat`); a refusal
+ * that stops the load (a file that cannot be read) is the last problem and `value` is undefined.
+ */
+export function gathering<T>(fn: () => T): { value?: T; problems: ParseError[] } {
+  if (sink) return { value: fn(), problems: [] }
+  const mine: ParseError[] = []
+  sink = mine
   try {
-    const out = fn()
-    if (sink.length) throw new LoadProblems(sink)
-    return out
+    return { value: fn(), problems: mine }
   } catch (e) {
-    if (e instanceof ParseError && !(e instanceof LoadProblems) && sink.length) throw new LoadProblems([...sink, e])
+    if (e instanceof LoadProblems) return { problems: [...mine, ...e.problems] }
+    if (e instanceof ParseError) return { problems: [...mine, e] }
     throw e
   } finally {
     sink = undefined
