@@ -45,13 +45,19 @@ function tokens(text: string): Token[] {
   return out
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" }
+const ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
 
-/** A value as Ansible reads it: surrounding quotes removed, backslash escapes decoded inside them. */
+/** Python's escapes as Ansible's parse_kv decodes them in a key=value word, quoted or not
+ * (so `regexp=\b` is a backspace and `regexp=\\b` a word boundary). No octal escapes. */
+function decodeEscapes(s: string): string {
+  return s.replace(/\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(["'\\abfnrtv]))/g, (_all, u8?: string, u4?: string, x2?: string, c?: string) =>
+    c !== undefined ? ESCAPES[c]! : String.fromCodePoint(parseInt((u8 ?? u4 ?? x2)!, 16)),
+  )
+}
+
+/** Surrounding quotes removed, as Ansible's unquote (one pair, not an escaped closing one). */
 function unquote(v: string): string {
-  const m = /^(["'])(.*)\1$/s.exec(v)
-  if (!m) return v
-  return m[2]!.replace(/\\(.)/gs, (all, c: string) => ESCAPES[c] ?? all)
+  return /^(["']).*\1$/s.test(v) && v.length >= 2 && v[v.length - 2] !== '\\' ? v.slice(1, -1) : v
 }
 
 /** Remove the spans from text; a span alone on its line takes the whole line with it. */
@@ -83,7 +89,7 @@ export function splitKv(text: string, accept: (key: string) => boolean): { args:
   const args: Record<string, string> = {}
   const taken: Token[] = []
   for (const t of tokens(text)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(t.text)
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(decodeEscapes(t.text))
     if (m && accept(m[1]!)) {
       args[m[1]!] = unquote(m[2]!)
       taken.push(t)

@@ -52,3 +52,16 @@ test('lineinfile with backup names the backup file in `backup`, as Ansible does'
   assert.equal(readFileSync(String(r.data.backup), 'utf8'), 'a=1\n')
   assert.equal(r.data.backup_file, undefined)
 })
+
+test('replace rewrites every match for real, then reports no change; check mode predicts it', async () => {
+  const f = join(root, 'hosts')
+  writeFileSync(f, '10.0.0.1 old\n10.0.0.2 old\n')
+  const args = { path: f, regexp: '^(\\S+) old$', replace: '\\1 new' }
+  const checked = await run('replace', args, { check: true })
+  assert.equal(checked.status, 'changed')
+  assert.equal(readFileSync(f, 'utf8'), '10.0.0.1 old\n10.0.0.2 old\n')
+  const first = await run('replace', args)
+  assert.deepEqual([first.status, first.msg], ['changed', '2 replacements made'])
+  assert.equal(readFileSync(f, 'utf8'), '10.0.0.1 new\n10.0.0.2 new\n')
+  assert.equal((await run('replace', args)).status, 'ok')
+})

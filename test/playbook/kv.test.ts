@@ -44,3 +44,7 @@ test('a multi-line script without accepted keys is returned unchanged', () => {
   const script = 'FOO=bar\necho $FOO\n'
   assert.deepEqual(splitKv(script, (k) => k === 'creates'), { args: {}, rest: script })
 })
+
+test("Python escapes are decoded in key=value words, quoted or not, as Ansible's parse_kv does", () => {
+  assert.deepEqual(splitKv(String.raw`a='\b(.+)\b' b=\\b(.+)\\b c=\x41\u00e9 d='\1'`, () => true).args, { a: '\b(.+)\b', b: String.raw`\b(.+)\b`, c: 'Aé', d: String.raw`\1` })
+})

@@ -9,7 +9,7 @@ import { defineModule } from '../module.js'
 import { pyRegex } from '../../util/pyregex.js'
 
 export interface IncludeVarsArgs {
-  file?: string
+  file?: string | unknown[] | null
   dir?: string
   name?: string
   depth: number
@@ -35,7 +35,8 @@ export const includeVars = defineModule<IncludeVarsArgs, Loaded>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      file: { type: 'string', description: "A vars file: the role's vars/ folder first, then the task's and the playbook's folder." },
+      // Not only a string: an empty first_found lookup gives [] and fails as "Could not find file", as in Ansible.
+      file: { type: ['string', 'array', 'null'], description: "A vars file: the role's vars/ folder first, then the task's and the playbook's folder." },
       dir: { type: 'string', description: 'A folder of vars files, found like file; loaded in sorted path order, later files winning.' },
       name: { type: 'string', description: 'Put the loaded variables under this one variable instead of at the top level.' },
       depth: { type: 'integer', minimum: 0, default: 0, description: 'With dir: how deep to descend (0: no limit).' },
@@ -49,8 +50,12 @@ export const includeVars = defineModule<IncludeVarsArgs, Loaded>({
   example: ['- include_vars:', '    file: "{{ ansible_distribution }}.yml"', '', '- include_vars:', '    dir: vars/sites', '    name: sites'].join('\n'),
 
   async gather(args, ctx) {
-    const file = args.file?.trim()
-    if ((file === undefined) === (args.dir === undefined)) throw new ArgError(file === undefined ? 'file' : 'dir', 'Give exactly one of file or dir.')
+    if (args.file !== undefined && args.dir !== undefined) throw new ArgError('dir', 'Give exactly one of file or dir.')
+    if (args.dir === undefined && (typeof args.file !== 'string' || args.file.trim() === '')) {
+      const error = `Could not find file: no file name given (${JSON.stringify(args.file ?? null)})`
+      return { files: [], vars: {}, error }
+    }
+    const file = typeof args.file === 'string' ? args.file.trim() : undefined
     let files: string[]
     try {
       files = file !== undefined ? [ctx.findFile('vars', file)] : dirFiles(ctx.findFile('vars', args.dir!), args)

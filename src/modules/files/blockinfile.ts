@@ -97,7 +97,14 @@ export function editBlock(original: string, a: BlockInFileArgs): { text: string;
   }
   if (n0 === -1 || n1 === -1) {
     n0 = -1
-    if (insertre) {
+    if (insertre?.flags.includes('m')) {
+      // A (?m) pattern searches the whole file, so it may span lines; Ansible counts the line
+      // breaks before the match's end (insertafter) or start (insertbefore).
+      const m = new RegExp(insertre.source, insertre.flags.replace('g', '')).exec(original)
+      if (m) n0 = countNewlines(original, insertafter !== undefined ? m.index + m[0].length : m.index)
+      if (n0 === -1) n0 = lines.length
+      else if (insertafter !== undefined) n0 += 1
+    } else if (insertre) {
       for (let i = 0; i < lines.length; i++) if (searchLine(insertre, lines[i]!)) n0 = i
       if (n0 === -1) n0 = lines.length
       else if (insertafter !== undefined) n0 += 1
@@ -112,4 +119,10 @@ export function editBlock(original: string, a: BlockInFileArgs): { text: string;
   if (n0 > 0 && !lines[n0 - 1]!.endsWith('\n')) lines[n0 - 1] += '\n'
   lines.splice(n0, 0, ...blocklines)
   return { text: lines.join(''), blockLines: blocklines.length }
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
