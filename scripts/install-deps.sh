@@ -3,8 +3,9 @@
 # them starts no daemon on this machine (a policy-rc.d is kept, or added for the install only).
 set -euo pipefail
 
+# chromium: the run report's test renders it headless (and scripts/report-screenshot.sh).
 PKGS=(iproute2 util-linux openssh-server openssh-client iptables rsync swaks postfix
-  courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl file)
+  courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl file chromium)
 
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps.sh: must run as root (apt-get installs system packages)" >&2

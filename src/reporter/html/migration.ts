@@ -36,6 +36,7 @@ export function migrationSection(m: RunModel): string {
     ['migration.users', 'Users checked'],
     ['migration.aliases', 'Aliases checked'],
     ['migration.dns', 'DNS answers and TTLs'],
+    ['migration.dns-after', "DNS after the update (the resolver's answers)"],
     ['migration.forward', "The forward's NAT counters (clients still reaching old)"],
   ] as const) {
     const e = last(m, key)
@@ -47,7 +48,7 @@ export function migrationSection(m: RunModel): string {
   return `<section class="migration">${parts.join('')}</section>`
 }
 
-const KNOWN = new Set(['migration.cutover', 'migration.mailboxes', 'migration.queue', 'migration.users', 'migration.aliases', 'migration.dns', 'migration.forward'])
+const KNOWN = new Set(['migration.cutover', 'migration.mailboxes', 'migration.queue', 'migration.users', 'migration.aliases', 'migration.dns', 'migration.dns-after', 'migration.forward'])
 
 function summary(m: RunModel): string {
   const cards: string[] = []
@@ -86,8 +87,26 @@ function mailboxes(e: ReportEntry): string {
   return `${msg}<table class="list mailboxes"><thead><tr><th>mailbox</th><th>old</th><th>new</th><th>missing</th><th>differ</th><th>new only</th><th>verify</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
-/** A section's values: lists of records as tables, the rest as name/value rows. */
+/** A section's values: lists of records as tables, the rest as name/value rows. A loop's
+ * registered results (`lookups`: dns_record per name) and NAT rules are cut to what a reader
+ * needs; the full data stays in the run log. */
 function entry(e: ReportEntry): string {
+  const data = { ...e.data }
+  if (Array.isArray(data.lookups)) data.lookups = data.lookups.map((r) => lookup(asRecord(r)))
+  if (Array.isArray(data.rules)) data.rules = data.rules.map((r) => pick(asRecord(r), ['comment', 'protocol', 'dport', 'dports', 'to', 'pkts', 'bytes']))
+  return entryTable({ ...e, data })
+}
+
+function lookup(r: Record<string, unknown>): Record<string, unknown> {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v)
+  return { name: r.item, answers: list(r.rdata), addresses: list(r.addresses), ttl: r.ttl, note: r.warning || (r.failed ? r.msg : '') || '' }
+}
+
+function pick(r: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]))
+}
+
+function entryTable(e: ReportEntry): string {
   const lists = Object.entries(e.data).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)))
   const rest = Object.fromEntries(Object.entries(e.data).filter(([k]) => !lists.some(([l]) => l === k)))
   const tables = lists.map(([k, v]) => `<p class="muted">${esc(k)}</p>${recordsTable(v as Array<Record<string, unknown>>)}`)

@@ -83,6 +83,8 @@ export function valueTable(data: Record<string, unknown>): string {
 
 export function value(v: unknown): string {
   if (v === null || v === undefined) return '<span class="muted">—</span>'
+  // A short list of plain values reads best as one line.
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return esc(v.join(', '))
   if (typeof v === 'object') return `<pre class="msg">${esc(JSON.stringify(v, null, 2))}</pre>`
   return esc(v)
 }
