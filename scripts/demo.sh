@@ -56,4 +56,6 @@ arrived=$(lab_exec new -- sh -c "grep -rhoi '^Message-Id: <demo-[^>]*>' /home/*/
 copies=$(lab_exec new -- sh -c "grep -rhoi '^Message-Id: <demo-[^>]*>' /home/*/Maildir | wc -l")
 echo "stream: $sent mails sent by client, $arrived arrived on new ($copies copies)"
 [ "$sent" = "$arrived" ] && [ "$arrived" = "$copies" ] || { echo "MAIL LOST OR DUPLICATED"; exit 1; }
+report=$(grep -m1 '^report: ' "$log" || true)
 echo; echo "demo done: full log in $log"
+[ -z "$report" ] || echo "$report"

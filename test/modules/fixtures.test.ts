@@ -3,7 +3,7 @@
 //
 // { "args": {...} (aliases allowed), "state": ..., "check"?: bool,
 //   "expect": { "changes": [{ "kind": "exec", "cmd": "..." }], "reason"?, "failed"?, "msg"?,
-//               "data"?, "facts"?, "diff"?, "invalid"?: "schema message" } }
+//               "data"?, "facts"?, "diff"?, "report"?, "invalid"?: "schema message" } }
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -27,6 +27,7 @@ interface Fixture {
     data?: Record<string, unknown>
     facts?: Record<string, unknown>
     diff?: unknown
+    report?: unknown
     /** The args must be rejected by the schema with this message. */
     invalid?: string
   }
@@ -93,7 +94,7 @@ for (const name of readdirSync(root).sort()) {
         plan.changes.map((c, i) => comparable(c, expected[i] ?? {})),
         expected,
       )
-      for (const key of ['reason', 'failed', 'msg', 'data', 'facts', 'diff'] as const) {
+      for (const key of ['reason', 'failed', 'msg', 'data', 'facts', 'diff', 'report'] as const) {
         // null in JSON means "absent from the plan".
         if (key in fx.expect) assert.deepEqual(plan[key] ?? null, fx.expect[key] ?? null, `plan.${key}`)
       }
