@@ -12,10 +12,15 @@ import { generateMaildir, labDown, labUp, MAIL_USERS, type LabState } from '../.
 import { hostPath } from '../../src/lab/exec.js'
 import { projectRoot } from '../../src/lab/config.js'
 import { readPng } from '../helpers/png.js'
+import { unlessCi } from '../helpers/skip.js'
+import { skipReason } from '../lab/helpers.js'
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
 /** Messages added to alice's mailbox on old: enough for a presync of a few seconds. */
 const BULK = 20_000
+
+const hasChromium = spawnSync('chromium', ['--version'], { encoding: 'utf8' }).status === 0
+const skip = unlessCi(skipReason() ?? (hasChromium ? false : 'chromium is not installed (scripts/install-deps.sh)'))
 
 let lab: LabState
 let tmp: string
@@ -47,7 +52,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   })
 }
 
-describe('the run report of a lab migration', { timeout: 600_000 }, () => {
+describe('the run report of a lab migration', { skip, timeout: 600_000 }, () => {
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'tsplay-migration-report-'))
     lab = await labUp({ mail: true })
