@@ -1,8 +1,9 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent.
 import type { Module } from '../module.js'
 import { cron } from './cron.js'
 import { apt } from './apt.js'
 import { debconf } from './debconf.js'
+import { getent } from './getent.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { packageFacts } from './package_facts.js'
@@ -10,4 +11,4 @@ import { service } from './service.js'
 import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent]
