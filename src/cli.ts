@@ -85,7 +85,9 @@ function program(setCode: (c: number) => void): Command {
     .argument('[args...]', 'for exec: HOST -- COMMAND...')
     .option('--hosts <n>', 'with up: that many extra plain sshd hosts (h1..hN)', positiveInt('--hosts'))
     .option('--mail', 'with up: the mail hosts old, new and client', false)
-    .action(async (action: string, args: string[], o: { hosts?: number; mail: boolean }) => {
+    .option('--old-release <release>', "with up: old's Debian release (bullseye, bookworm, trixie; default this machine's)")
+    .option('--new-release <release>', "with up: new's Debian release (same choices)")
+    .action(async (action: string, args: string[], o: { hosts?: number; mail: boolean; oldRelease?: string; newRelease?: string }) => {
       const { labCommand } = await import('./cli/lab-command.js')
       setCode(await labCommand(action, args, o))
     })

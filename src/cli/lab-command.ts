@@ -5,6 +5,8 @@ import { formatStatus, labDown, labExec, labStatus, labUp } from '../lab/index.j
 export interface LabFlags {
   hosts?: number
   mail: boolean
+  oldRelease?: string
+  newRelease?: string
 }
 
 const log = (line: string) => process.stderr.write(`lab: ${line}\n`)
@@ -14,7 +16,7 @@ export async function labCommand(action: string, args: string[], o: LabFlags): P
     case 'up': {
       // Without flags, the mail hosts: that is what the migration rehearses on.
       const mail = o.mail || o.hosts === undefined
-      const state = await labUp({ hosts: o.hosts, mail, log })
+      const state = await labUp({ hosts: o.hosts, mail, log, oldRelease: o.oldRelease, newRelease: o.newRelease })
       process.stdout.write(formatStatus(await labStatus()).replace(/\n?$/, '\n'))
       log(`${state.hosts.length} hosts up; inventory in ${state.inventoryDir}`)
       return 0

@@ -22,6 +22,12 @@ const SUFFIX = LAB_ID === 0 ? '' : String(LAB_ID)
 export const SUBNET_PREFIX = `10.203.${LAB_ID}`
 export const SUBNET = `${SUBNET_PREFIX}.0/24`
 export const CONTROLLER_IP = `${SUBNET_PREFIX}.1`
+/** The lab's IPv6 /64, a ULA prefix derived from the lab id (the same number as the /24's third
+ * byte); only ever configured inside the lab's namespaces and on the controller veth. Host
+ * addresses end like their IPv4 ones: 10.203.ID.10 and fd10:203:ID:1::10. */
+export const SUBNET6_PREFIX = `fd10:203:${LAB_ID}:1::`
+export const SUBNET6 = `${SUBNET6_PREFIX}/64`
+export const CONTROLLER_IP6 = `${SUBNET6_PREFIX}1`
 export const MAIL_DOMAIN = 'example.test'
 
 /** The bridge lives in its own netns so the machine's FORWARD chain (br_netfilter) never sees lab traffic. */
@@ -39,6 +45,8 @@ export type HostRole = 'mail' | 'client' | 'bench'
 export interface HostSpec {
   name: string
   ip: string
+  /** Its IPv6 address in the lab's ULA /64. */
+  ip6: string
   role: HostRole
 }
 
@@ -58,12 +66,9 @@ export const MAIL_USERS: readonly MailUser[] = [
 /** Which hosts a lab has: old/new/client with mail, then h1..hN for benchmarks. */
 export function hostSpecs(opts: { mail: boolean; hosts: number }): HostSpec[] {
   const specs: HostSpec[] = []
-  if (opts.mail) {
-    specs.push({ name: 'old', ip: `${SUBNET_PREFIX}.10`, role: 'mail' })
-    specs.push({ name: 'new', ip: `${SUBNET_PREFIX}.11`, role: 'mail' })
-    specs.push({ name: 'client', ip: `${SUBNET_PREFIX}.12`, role: 'client' })
-  }
-  for (let i = 1; i <= opts.hosts; i++) specs.push({ name: `h${i}`, ip: `${SUBNET_PREFIX}.${100 + i}`, role: 'bench' })
+  const host = (name: string, n: number, role: HostRole): HostSpec => ({ name, ip: `${SUBNET_PREFIX}.${n}`, ip6: `${SUBNET6_PREFIX}${n}`, role })
+  if (opts.mail) specs.push(host('old', 10, 'mail'), host('new', 11, 'mail'), host('client', 12, 'client'))
+  for (let i = 1; i <= opts.hosts; i++) specs.push(host(`h${i}`, 100 + i, 'bench'))
   return specs
 }
 

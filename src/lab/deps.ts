@@ -22,6 +22,8 @@ const REQUIRED: ReadonlyArray<readonly [string, string]> = [
   ['/usr/sbin/iptables', 'iptables'],
   ['/usr/bin/rsync', 'rsync'],
   ['/usr/bin/sudo', 'sudo'],
+  // Builds the root filesystems of other Debian releases (--old-release / --new-release).
+  ['/usr/sbin/debootstrap', 'debootstrap'],
 ]
 
 export function missingPackages(): string[] {

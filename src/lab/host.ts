@@ -33,7 +33,7 @@ export async function startHost(stateDir: string, h: HostState, onPid: (h: HostS
   const logPath = join(h.dir, 'init.log')
   const log = openSync(logPath, 'w')
   const argv = ['netns', 'exec', h.netns, 'unshare', '--mount', '--uts', '--ipc', '--pid', '--fork',
-    '--propagation', 'private', '/bin/sh', initScriptPath(stateDir), h.dir, h.name]
+    '--propagation', 'private', '/bin/sh', initScriptPath(stateDir), h.dir, h.name, h.lower ?? '/']
   // `ip netns exec` execs unshare in place, so child.pid is unshare's PID.
   const child = spawn('ip', argv, { detached: true, stdio: ['ignore', log, log], env: CLEAN_ENV })
   closeSync(log)

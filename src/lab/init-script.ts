@@ -1,12 +1,13 @@
 // The shell script that becomes PID 1 of a host: it builds the host's root (overlay on / plus
 // fresh /proc, /sys, /dev, /run, /tmp), pivots into it, then only reaps children.
-// Arguments: $1 = the host's directory (upper/ work/ root/), $2 = hostname.
+// Arguments: $1 = the host's directory (upper/ work/ root/), $2 = hostname, $3 = the lower layer
+// (`/`, or a debootstrap tree of another Debian release).
 
 export const INIT_SCRIPT = `#!/bin/sh
 # tsplay lab host init (PID 1 of one lab host). Killing it from outside ends the host.
 set -eu
-D="$1"; H="$2"; R="$D/root"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$D/upper,workdir=$D/work" "$R"
+D="$1"; H="$2"; L="\${3:-/}"; R="$D/root"
+mount -t overlay overlay -o "lowerdir=$L,upperdir=$D/upper,workdir=$D/work" "$R"
 mount -t proc -o nosuid,nodev,noexec proc "$R/proc"
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"
 mount -t tmpfs -o mode=755,nosuid,size=8m tmpfs "$R/dev"

@@ -2,7 +2,7 @@
 // the playbooks and e2e tests. Every string is written JSON-quoted, which is valid YAML.
 import { mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CONTROLLER_IP, MAIL_DOMAIN, MAIL_USERS, SUBNET, fqdn } from './config.js'
+import { CONTROLLER_IP, MAIL_DOMAIN, MAIL_USERS, SUBNET, SUBNET6, fqdn } from './config.js'
 import type { LabState } from './types.js'
 
 const q = (s: string | number): string => (typeof s === 'number' ? String(s) : JSON.stringify(s))
@@ -36,10 +36,12 @@ export function hostsYaml(state: LabState): string {
 
 export function groupVarsYaml(state: LabState): string {
   const ip = (n: string): string => state.hosts.find((h) => h.name === n)?.ip ?? ''
+  const ip6 = (n: string): string => state.hosts.find((h) => h.name === n)?.ip6 ?? ''
   const lines = [
     '# Written by `tsplay lab up`: facts about the lab for playbooks (see docs/lab.md).',
     `mail_domain: ${q(MAIL_DOMAIN)}`,
     `lab_subnet: ${q(SUBNET)}`,
+    `lab_subnet6: ${q(SUBNET6)}`,
     `lab_controller_ip: ${q(CONTROLLER_IP)}`,
     `lab_ssh_config: ${q(state.ssh.config)}`,
   ]
@@ -50,8 +52,15 @@ export function groupVarsYaml(state: LabState): string {
       `mail_old_ip: ${q(ip('old'))}`,
       `mail_new_ip: ${q(ip('new'))}`,
       `mail_client_ip: ${q(ip('client'))}`,
+      // Their IPv6 (ULA) addresses: postfix and courier answer on both families.
+      `mail_old_ip6: ${q(ip6('old'))}`,
+      `mail_new_ip6: ${q(ip6('new'))}`,
+      `mail_client_ip6: ${q(ip6('client'))}`,
       `mail_old_fqdn: ${q(fqdn('old'))}`,
       `mail_new_fqdn: ${q(fqdn('new'))}`,
+      // Which Debian release each server runs (docs/lab.md: --old-release / --new-release).
+      `mail_old_release: ${q(state.hosts.find((h) => h.name === 'old')?.release ?? '')}`,
+      `mail_new_release: ${q(state.hosts.find((h) => h.name === 'new')?.release ?? '')}`,
       // The migration's site settings for the lab: the hosts share the machine's own /etc/passwd
       // as their lower layer, so only the lab's mail users (uid 2001-2003) count as mail users.
       `mail_domains: [${q(MAIL_DOMAIN)}]`,

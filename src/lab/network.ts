@@ -5,6 +5,7 @@ import { BRIDGE_DEV, CONTROLLER_PEER } from './config.js'
 import { run, runOk } from './proc.js'
 
 const PREFIX_LEN = 24
+const PREFIX6_LEN = 64
 
 export function netnsExists(name: string): boolean {
   return existsSync(`/run/netns/${name}`)
@@ -23,20 +24,23 @@ export async function createBridge(ns: string): Promise<void> {
 }
 
 /** veth from the root netns into the bridge: the controller's only way into the lab. */
-export async function createControllerLink(bridgeNs: string, veth: string, ip: string): Promise<void> {
+export async function createControllerLink(bridgeNs: string, veth: string, ip: string, ip6: string): Promise<void> {
   await runOk(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', CONTROLLER_PEER, 'netns', bridgeNs])
   await runOk(['ip', '-n', bridgeNs, 'link', 'set', CONTROLLER_PEER, 'master', BRIDGE_DEV, 'up'])
   await runOk(['ip', 'addr', 'add', `${ip}/${PREFIX_LEN}`, 'dev', veth])
+  // nodad: the address is usable at once (no duplicate detection on a link the lab owns).
+  await runOk(['ip', '-6', 'addr', 'add', `${ip6}/${PREFIX6_LEN}`, 'dev', veth, 'nodad'])
   await runOk(['ip', 'link', 'set', veth, 'up'])
 }
 
 /** A host netns with eth0 (its address) and lo; the peer is enslaved to the bridge. */
-export async function createHostNetwork(bridgeNs: string, ns: string, veth: string, ip: string): Promise<void> {
+export async function createHostNetwork(bridgeNs: string, ns: string, veth: string, ip: string, ip6: string): Promise<void> {
   await runOk(['ip', 'netns', 'add', ns])
   // Both ends are made inside the bridge netns, so no host veth ever appears in the root netns.
   await runOk(['ip', '-n', bridgeNs, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns])
   await runOk(['ip', '-n', bridgeNs, 'link', 'set', veth, 'master', BRIDGE_DEV, 'up'])
   await runOk(['ip', '-n', ns, 'addr', 'add', `${ip}/${PREFIX_LEN}`, 'dev', 'eth0'])
+  await runOk(['ip', '-n', ns, '-6', 'addr', 'add', `${ip6}/${PREFIX6_LEN}`, 'dev', 'eth0', 'nodad'])
   await runOk(['ip', '-n', ns, 'link', 'set', 'eth0', 'up'])
   await runOk(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
 }

@@ -1,7 +1,7 @@
 // Checks before bring-up: root, network namespaces, overlayfs, a free subnet, and the packages.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { TsplayError } from '../errors.js'
-import { SUBNET_PREFIX, CONTROLLER_VETH } from './config.js'
+import { SUBNET_PREFIX, SUBNET6_PREFIX, CONTROLLER_VETH } from './config.js'
 import { installDeps, missingPackages } from './deps.js'
 import { run } from './proc.js'
 
@@ -30,6 +30,18 @@ export async function preflight(log: (line: string) => void): Promise<void> {
   if (clash) {
     throw new TsplayError(`The lab subnet ${SUBNET_PREFIX}.0/24 is already routed on this machine: ${clash.trim()}`, {
       hint: 'The lab would shadow that network; remove the route or change SUBNET_PREFIX in src/lab/config.ts.',
+    })
+  }
+  if (!existsSync('/proc/sys/net/ipv6')) {
+    throw new TsplayError('This kernel has no IPv6 (lab hosts get IPv6 addresses too)', {
+      hint: 'Boot without ipv6.disable=1, or load the ipv6 module.',
+    })
+  }
+  const routes6 = await run(['ip', '-6', 'route', 'show'])
+  const clash6 = routes6.stdout.split('\n').find((l) => l.startsWith(SUBNET6_PREFIX) && !l.includes(`dev ${CONTROLLER_VETH}`))
+  if (clash6) {
+    throw new TsplayError(`The lab's IPv6 prefix ${SUBNET6_PREFIX}/64 is already routed on this machine: ${clash6.trim()}`, {
+      hint: 'Another lab with the same TSPLAY_LAB_ID may be up; take it down first.',
     })
   }
   const missing = missingPackages()

@@ -19,6 +19,9 @@ export interface LabUpOptions extends LabOptions {
   messagesPerUser?: number
   /** TTL of the records in the lab's DNS zone (default 300 s). */
   dnsTtl?: number
+  /** Debian release of `old` / `new` (bullseye, bookworm, trixie; default the machine's own). */
+  oldRelease?: string
+  newRelease?: string
 }
 
 /** The lab's bind9 (mail labs only): where it runs, its zone and the TSIG key for updates. */
@@ -37,12 +40,18 @@ export interface LabDns {
 export interface HostState {
   name: string
   ip: string
+  /** IPv6 (ULA) address; absent in the state of a lab made before IPv6. */
+  ip6?: string
   role: HostRole
   netns: string
   /** Bridge-side veth name (inside the bridge netns). */
   veth: string
   /** This host's directory: upper/, work/, root/ (mount point), init.sh, init.log. */
   dir: string
+  /** Debian release the host runs (its lower layer's). */
+  release?: string
+  /** The host's overlay lower layer: `/` (the machine's own release) or a cached debootstrap tree. */
+  lower?: string
   /** Root-netns PID of `unshare` (the parent of init). */
   unsharePid?: number
   /** Root-netns PID of the host's PID 1; killing it ends the host. */
@@ -56,7 +65,9 @@ export interface LabState {
   stateDir: string
   inventoryDir: string
   subnet: string
+  subnet6?: string
   controllerIp: string
+  controllerIp6?: string
   bridgeNetns: string
   controllerVeth: string
   mail: boolean

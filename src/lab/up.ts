@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { OptionsError, TsplayError } from '../errors.js'
 import { mapLimitSettled } from './settle.js'
-import { BRIDGE_NETNS, CONTROLLER_IP, CONTROLLER_VETH, DEFAULT_STATE_DIR, HOST_NETNS_PREFIX, MAX_BENCH_HOSTS, SUBNET,
+import { BRIDGE_NETNS, CONTROLLER_IP, CONTROLLER_IP6, CONTROLLER_VETH, DEFAULT_STATE_DIR, HOST_NETNS_PREFIX, MAX_BENCH_HOSTS, SUBNET, SUBNET6,
   defaultInventoryDir, hostSpecs } from './config.js'
 import { labDown } from './down.js'
 import { prepareHostDir, startHost, writeInitScript } from './host.js'
@@ -14,6 +14,7 @@ import { preflight } from './preflight.js'
 import { labDns } from './provision/dns.js'
 import { provisionHost } from './provision/host-roles.js'
 import { makeControllerKey, sshPaths, writeSshFiles } from './ssh.js'
+import { ensureRootfs, machineRelease, parseRelease } from './rootfs.js'
 import { readState, writeState } from './state.js'
 import { labStatus } from './status.js'
 import type { HostState, LabState, LabUpOptions } from './types.js'
@@ -32,13 +33,21 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   }
   if (!mail && bench === 0) throw new OptionsError('Nothing to bring up', { hint: 'Use --mail, --hosts N, or both.' })
 
+  const releases = { old: opts.oldRelease ?? machineRelease(), new: opts.newRelease ?? machineRelease() }
+  if (opts.oldRelease !== undefined) parseRelease(opts.oldRelease, '--old-release')
+  if (opts.newRelease !== undefined) parseRelease(opts.newRelease, '--new-release')
+  if (!mail && (opts.oldRelease || opts.newRelease)) throw new OptionsError('--old-release and --new-release need the mail hosts (--mail)')
+
   await refuseIfUp(stateDir, log)
   await preflight(log)
+  // Other releases' trees are built (once, minutes) before anything of the lab exists.
+  const lowers: Record<string, string> = {}
+  if (mail) for (const r of new Set(Object.values(releases))) lowers[r] = await ensureRootfs(r, log)
 
   const started = Date.now()
   const state: LabState = {
-    version: 1, startedAt: new Date().toISOString(), stateDir, inventoryDir, subnet: SUBNET,
-    controllerIp: CONTROLLER_IP, bridgeNetns: BRIDGE_NETNS, controllerVeth: CONTROLLER_VETH, mail,
+    version: 1, startedAt: new Date().toISOString(), stateDir, inventoryDir, subnet: SUBNET, subnet6: SUBNET6,
+    controllerIp: CONTROLLER_IP, controllerIp6: CONTROLLER_IP6, bridgeNetns: BRIDGE_NETNS, controllerVeth: CONTROLLER_VETH, mail,
     hosts: [], ssh: sshPaths(stateDir), ready: false,
   }
   const save = (): void => writeState(state)
@@ -47,18 +56,20 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
     writeInitScript(stateDir)
     log(`Network: bridge netns ${BRIDGE_NETNS}, controller ${CONTROLLER_IP} on ${CONTROLLER_VETH}`)
     await createBridge(BRIDGE_NETNS)
-    await createControllerLink(BRIDGE_NETNS, CONTROLLER_VETH, CONTROLLER_IP)
+    await createControllerLink(BRIDGE_NETNS, CONTROLLER_VETH, CONTROLLER_IP, CONTROLLER_IP6)
     const specs = hostSpecs({ mail, hosts: bench })
     for (const s of specs) {
-      state.hosts.push({ ...s, netns: `${HOST_NETNS_PREFIX}${s.name}`, veth: `vh-${s.name}`, dir: join(stateDir, 'hosts', s.name) })
+      const release = s.name === 'old' || s.name === 'new' ? releases[s.name] : machineRelease()
+      state.hosts.push({ ...s, netns: `${HOST_NETNS_PREFIX}${s.name}`, veth: `vh-${s.name}`, dir: join(stateDir, 'hosts', s.name),
+        release, lower: lowers[release] ?? '/' })
     }
     state.dns = mail ? labDns(state.hosts, opts.dnsTtl) : undefined
     save()
     const keyDone = makeControllerKey(state.ssh)
-    log(`Starting ${specs.length} host(s): ${specs.map((s) => s.name).join(' ')}`)
+    log(`Starting ${specs.length} host(s): ${state.hosts.map((h) => (h.lower === '/' ? h.name : `${h.name} (${h.release})`)).join(' ')}`)
     await mapLimitSettled(state.hosts, PARALLEL, async (h) => {
       await prepareHostDir(h.dir)
-      await createHostNetwork(BRIDGE_NETNS, h.netns, h.veth, h.ip)
+      await createHostNetwork(BRIDGE_NETNS, h.netns, h.veth, h.ip, h.ip6!)
       await startHost(stateDir, h, save)
     })
     await keyDone

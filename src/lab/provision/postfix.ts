@@ -1,18 +1,33 @@
 // postfix in the lab: old/new deliver example.test to ~/Maildir/; client relays it to old's IP
 // and retries deferred mail every few seconds, like a real sending MTA but faster.
 import { raw, sh } from '../../connection/quote.js'
-import { MAIL_DOMAIN, SUBNET, fqdn } from '../config.js'
+import { MAIL_DOMAIN, SUBNET, SUBNET6_PREFIX, fqdn } from '../config.js'
 import { hostSh, hostWrite } from '../exec.js'
 import type { HostState } from '../types.js'
 
+/** What a server installed on an older Debian release still carries in main.cf, which later
+ * postfix versions renamed or changed: the migration must port it (roles/postfix/tasks/compat.yml). */
+function releaseSettings(release: string | undefined): string {
+  if (release === 'bullseye') {
+    return `# As on a Debian 11 server (postfix 3.5): its level, its DNS switch, Debian's TLS cache line.
+compatibility_level = 2
+disable_dns_lookups = yes
+smtpd_use_tls = no
+smtp_tls_session_cache_database = btree:\${data_directory}/smtp_scache
+`
+  }
+  return `compatibility_level = 3.6
+smtp_dns_support_level = disabled
+`
+}
+
 function common(h: HostState): string {
   return `# tsplay lab: postfix on ${fqdn(h.name)}
-compatibility_level = 3.6
-myhostname = ${fqdn(h.name)}
+${releaseSettings(h.release)}myhostname = ${fqdn(h.name)}
 mydomain = ${MAIL_DOMAIN}
-inet_interfaces = ${h.ip}, 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8, ${SUBNET}
+inet_interfaces = ${h.ip}, [${h.ip6}], 127.0.0.1
+inet_protocols = all
+mynetworks = 127.0.0.0/8, ${SUBNET}, [::1]/128, [${SUBNET6_PREFIX}]/64
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 smtpd_banner = $myhostname ESMTP
 alias_maps = hash:/etc/aliases
@@ -20,7 +35,6 @@ alias_database = hash:/etc/aliases
 # No syslog inside lab hosts.
 maillog_file = /var/log/postfix.log
 # No DNS in the lab: names come from /etc/hosts, clients are not looked up.
-smtp_dns_support_level = disabled
 smtp_host_lookup = native
 smtpd_peername_lookup = no
 biff = no
