@@ -54,12 +54,15 @@ export interface MailUser {
   name: string
   uid: number
   password: string
+  /** The password hash scheme on old: the release's default (yescrypt since Debian 11), or
+   * SHA-512 crypt, as for a password last set before Debian 11. */
+  hash?: 'sha512'
 }
 
 /** Mail users; they exist on `old` only (the migration copies them to `new`). */
 export const MAIL_USERS: readonly MailUser[] = [
   { name: 'alice', uid: 2001, password: 'alice-lab-pw' },
-  { name: 'bob', uid: 2002, password: 'bob-lab-pw' },
+  { name: 'bob', uid: 2002, password: 'bob-lab-pw', hash: 'sha512' },
   { name: 'carol', uid: 2003, password: 'carol-lab-pw' },
 ]
 

@@ -22,6 +22,7 @@ const REQUIRED: ReadonlyArray<readonly [string, string]> = [
   ['/usr/sbin/iptables', 'iptables'],
   ['/usr/bin/rsync', 'rsync'],
   ['/usr/bin/sudo', 'sudo'],
+  ['/usr/bin/openssl', 'openssl'],
   // Builds the root filesystems of other Debian releases (--old-release / --new-release).
   ['/usr/sbin/debootstrap', 'debootstrap'],
 ]

@@ -11,5 +11,11 @@ id -u ${u.name} >/dev/null 2>&1 || useradd -m -u ${u.uid} -g ${u.uid} -s /bin/ba
     .join('\n')
   await hostSh(h, script)
   // chpasswd reads name:password lines on stdin, so passwords never appear on a command line.
-  await hostSh(h, 'chpasswd', { stdin: users.map((u) => `${u.name}:${u.password}\n`).join('') })
+  await hostSh(h, 'chpasswd', { stdin: users.filter((u) => !u.hash).map((u) => `${u.name}:${u.password}\n`).join('') })
+  const sha = users.filter((u) => u.hash === 'sha512')
+  if (sha.length > 0) {
+    await hostSh(h, `while IFS=: read -r n p; do printf '%s:%s\\n' "$n" "$(printf '%s\\n' "$p" | openssl passwd -6 -stdin)"; done | chpasswd -e`, {
+      stdin: sha.map((u) => `${u.name}:${u.password}\n`).join(''),
+    })
+  }
 }
