@@ -87,7 +87,8 @@ function program(setCode: (c: number) => void): Command {
     .option('--mail', 'with up: the mail hosts old, new and client', false)
     .option('--old-release <release>', "with up: old's Debian release (bullseye, bookworm, trixie; default this machine's)")
     .option('--new-release <release>', "with up: new's Debian release (same choices)")
-    .action(async (action: string, args: string[], o: { hosts?: number; mail: boolean; oldRelease?: string; newRelease?: string }) => {
+    .option('--mail-layout <layout>', 'with up: how old keeps mail: system (users, ~/Maildir) or virtual (vmail, /var/vmail, courier userdb)')
+    .action(async (action: string, args: string[], o: { hosts?: number; mail: boolean; oldRelease?: string; newRelease?: string; mailLayout?: string }) => {
       const { labCommand } = await import('./cli/lab-command.js')
       setCode(await labCommand(action, args, o))
     })

@@ -7,6 +7,7 @@ export interface LabFlags {
   mail: boolean
   oldRelease?: string
   newRelease?: string
+  mailLayout?: string
 }
 
 const log = (line: string) => process.stderr.write(`lab: ${line}\n`)
@@ -16,7 +17,7 @@ export async function labCommand(action: string, args: string[], o: LabFlags): P
     case 'up': {
       // Without flags, the mail hosts: that is what the migration rehearses on.
       const mail = o.mail || o.hosts === undefined
-      const state = await labUp({ hosts: o.hosts, mail, log, oldRelease: o.oldRelease, newRelease: o.newRelease })
+      const state = await labUp({ hosts: o.hosts, mail, log, oldRelease: o.oldRelease, newRelease: o.newRelease, mailLayout: o.mailLayout })
       process.stdout.write(formatStatus(await labStatus()).replace(/\n?$/, '\n'))
       log(`${state.hosts.length} hosts up; inventory in ${state.inventoryDir}`)
       return 0

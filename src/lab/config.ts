@@ -59,6 +59,14 @@ export interface MailUser {
   hash?: 'sha512'
 }
 
+/** How old keeps mail: `system` = users in /etc/passwd with ~/Maildir, courier through PAM;
+ * `virtual` = one vmail account owns /var/vmail/<domain>/<user>/, courier's userdb has the logins. */
+export const MAIL_LAYOUTS = ['system', 'virtual'] as const
+export type MailLayout = (typeof MAIL_LAYOUTS)[number]
+
+/** The virtual layout's mail owner and mailbox root. */
+export const VMAIL = { user: 'vmail', uid: 5000, gid: 5000, base: '/var/vmail' } as const
+
 /** Mail users; they exist on `old` only (the migration copies them to `new`). */
 export const MAIL_USERS: readonly MailUser[] = [
   { name: 'alice', uid: 2001, password: 'alice-lab-pw' },

@@ -2,7 +2,8 @@
 // the playbooks and e2e tests. Every string is written JSON-quoted, which is valid YAML.
 import { mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CONTROLLER_IP, MAIL_DOMAIN, MAIL_USERS, SUBNET, SUBNET6, fqdn } from './config.js'
+import { CONTROLLER_IP, MAIL_DOMAIN, MAIL_USERS, SUBNET, SUBNET6, VMAIL, fqdn } from './config.js'
+import { virtualMailbox } from './provision/virtual.js'
 import type { LabState } from './types.js'
 
 const q = (s: string | number): string => (typeof s === 'number' ? String(s) : JSON.stringify(s))
@@ -37,6 +38,7 @@ export function hostsYaml(state: LabState): string {
 export function groupVarsYaml(state: LabState): string {
   const ip = (n: string): string => state.hosts.find((h) => h.name === n)?.ip ?? ''
   const ip6 = (n: string): string => state.hosts.find((h) => h.name === n)?.ip6 ?? ''
+  const virtual = state.mailLayout === 'virtual'
   const lines = [
     '# Written by `tsplay lab up`: facts about the lab for playbooks (see docs/lab.md).',
     `mail_domain: ${q(MAIL_DOMAIN)}`,
@@ -66,11 +68,17 @@ export function groupVarsYaml(state: LabState): string {
       `mail_domains: [${q(MAIL_DOMAIN)}]`,
       'mail_users_uid_min: 2000',
       'mail_users_uid_max: 2999',
-      `mail_check_user: ${q(MAIL_USERS[0]!.name)}`,
+      `mail_check_user: ${q(virtual ? virtualMailbox(MAIL_USERS[0]!).login : MAIL_USERS[0]!.name)}`,
       `mail_check_password: ${q(MAIL_USERS[0]!.password)}`,
+      // How old keeps mail (docs/lab.md: --mail-layout); the migration also detects it from old.
+      `mail_layout: ${q(state.mailLayout ?? 'system')}`,
       'mail_users:',
-      ...MAIL_USERS.flatMap((u) => [`  - name: ${q(u.name)}`, `    uid: ${u.uid}`, `    password: ${q(u.password)}`]),
+      ...MAIL_USERS.flatMap((u) => [`  - name: ${q(u.name)}`, `    uid: ${u.uid}`, `    password: ${q(u.password)}`,
+        ...(virtual ? [`    login: ${q(virtualMailbox(u).login)}`, `    maildir: ${q(virtualMailbox(u).dir)}`] : [])]),
     )
+    if (virtual) {
+      lines.push(`mail_vmail_user: ${q(VMAIL.user)}`, `mail_vmail_uid: ${VMAIL.uid}`, `mail_vmail_gid: ${VMAIL.gid}`, `mail_vmail_base: ${q(VMAIL.base)}`)
+    }
   }
   if (state.dns) {
     // The lab's bind9 and the TSIG key that may update its zone (the dns phase, RFC 2136).

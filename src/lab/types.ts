@@ -1,5 +1,5 @@
 // The lab's public shapes: options, the state recorded on disk, and status.
-import type { HostRole } from './config.js'
+import type { HostRole, MailLayout } from './config.js'
 
 export interface LabOptions {
   /** Where state, keys and host upper dirs live; default /tmp/tsplay-lab. */
@@ -22,6 +22,8 @@ export interface LabUpOptions extends LabOptions {
   /** Debian release of `old` / `new` (bullseye, bookworm, trixie; default the machine's own). */
   oldRelease?: string
   newRelease?: string
+  /** How old keeps its mail: `system` (default) or `virtual` (vmail-owned /var/vmail, courier userdb). */
+  mailLayout?: string
 }
 
 /** The lab's bind9 (mail labs only): where it runs, its zone and the TSIG key for updates. */
@@ -71,6 +73,8 @@ export interface LabState {
   bridgeNetns: string
   controllerVeth: string
   mail: boolean
+  /** The mail layout of old (absent in states written before layouts: system). */
+  mailLayout?: MailLayout
   hosts: HostState[]
   ssh: { privateKey: string; publicKey: string; knownHosts: string; config: string }
   /** The lab's DNS server, with the mail hosts. */

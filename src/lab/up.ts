@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { OptionsError, TsplayError } from '../errors.js'
 import { mapLimitSettled } from './settle.js'
 import { BRIDGE_NETNS, CONTROLLER_IP, CONTROLLER_IP6, CONTROLLER_VETH, DEFAULT_STATE_DIR, HOST_NETNS_PREFIX, MAX_BENCH_HOSTS, SUBNET, SUBNET6,
-  defaultInventoryDir, hostSpecs } from './config.js'
+  defaultInventoryDir, hostSpecs, MAIL_LAYOUTS, type MailLayout } from './config.js'
 import { labDown } from './down.js'
 import { prepareHostDir, startHost, writeInitScript } from './host.js'
 import { writeInventory } from './inventory.js'
@@ -37,6 +37,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   if (opts.oldRelease !== undefined) parseRelease(opts.oldRelease, '--old-release')
   if (opts.newRelease !== undefined) parseRelease(opts.newRelease, '--new-release')
   if (!mail && (opts.oldRelease || opts.newRelease)) throw new OptionsError('--old-release and --new-release need the mail hosts (--mail)')
+  const mailLayout = (opts.mailLayout ?? 'system') as MailLayout
+  if (!(MAIL_LAYOUTS as readonly string[]).includes(mailLayout)) {
+    throw new OptionsError(`--mail-layout must be one of ${MAIL_LAYOUTS.join(', ')}, not '${mailLayout}'`)
+  }
 
   await refuseIfUp(stateDir, log)
   await preflight(log)
@@ -47,7 +51,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   const started = Date.now()
   const state: LabState = {
     version: 1, startedAt: new Date().toISOString(), stateDir, inventoryDir, subnet: SUBNET, subnet6: SUBNET6,
-    controllerIp: CONTROLLER_IP, controllerIp6: CONTROLLER_IP6, bridgeNetns: BRIDGE_NETNS, controllerVeth: CONTROLLER_VETH, mail,
+    controllerIp: CONTROLLER_IP, controllerIp6: CONTROLLER_IP6, bridgeNetns: BRIDGE_NETNS, controllerVeth: CONTROLLER_VETH, mail, mailLayout,
     hosts: [], ssh: sshPaths(stateDir), ready: false,
   }
   const save = (): void => writeState(state)
@@ -75,7 +79,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
     await keyDone
     const pub = readFileSync(state.ssh.publicKey, 'utf8')
     log('Provisioning: sshd' + (mail ? ', postfix, courier, users and mail on old, bind9 on client' : ''))
-    const ctx = { hosts: state.hosts, controllerIp: CONTROLLER_IP, controllerPubKey: pub, messagesPerUser: opts.messagesPerUser ?? 20, dns: state.dns }
+    const ctx = { hosts: state.hosts, controllerIp: CONTROLLER_IP, controllerPubKey: pub, messagesPerUser: opts.messagesPerUser ?? 20, dns: state.dns, mailLayout }
     const keys = await mapLimitSettled(state.hosts, PARALLEL, async (h: HostState) => ({ host: h, key: await provisionHost(h, ctx) }))
     writeSshFiles(state.ssh, state.hosts, keys)
     writeInventory(state)

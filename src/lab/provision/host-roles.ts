@@ -1,7 +1,7 @@
 // What each kind of host runs, in order: every host gets base + sshd; old/new add postfix and
 // courier (old also gets the users and their mail); client gets a relaying postfix and the lab's
 // bind9; with the mail hosts, every host resolves through that bind9.
-import { MAIL_USERS, fqdn } from '../config.js'
+import { MAIL_USERS, type MailLayout, fqdn } from '../config.js'
 import { hostPath, hostSh, hostWrite } from '../exec.js'
 import { generateMaildir } from '../mailgen.js'
 import type { HostState, LabDns } from '../types.js'
@@ -10,6 +10,7 @@ import { provisionCourier } from './courier.js'
 import { provisionDns, resolvConf } from './dns.js'
 import { clientMainCf, mailServerMainCf, provisionPostfix, transportMap } from './postfix.js'
 import { provisionSshd } from './sshd.js'
+import { provisionVirtualLayout, seedVirtualMailboxes, virtualMainCf } from './virtual.js'
 import { createMailUsers } from './users.js'
 
 export interface ProvisionContext {
@@ -19,6 +20,7 @@ export interface ProvisionContext {
   messagesPerUser: number
   /** The lab's bind9 (mail labs): run on its host, named in every host's resolv.conf. */
   dns?: LabDns
+  mailLayout: MailLayout
 }
 
 /** Provision one host; resolves with its sshd public host key. */
@@ -26,7 +28,14 @@ export async function provisionHost(h: HostState, ctx: ProvisionContext): Promis
   await provisionBase(h, ctx.hosts, ctx.controllerIp, ctx.controllerPubKey)
   if (ctx.dns) await hostWrite(h, '/etc/resolv.conf', resolvConf(ctx.dns))
   const key = await provisionSshd(h)
-  if (h.role === 'mail') {
+  if (h.role === 'mail' && h.name === 'old' && ctx.mailLayout === 'virtual') {
+    // vmail, the map and the userdb exist before postfix and courier start.
+    await provisionVirtualLayout(h, MAIL_USERS)
+    await Promise.all([
+      seedVirtualMailboxes(h, MAIL_USERS, ctx.messagesPerUser),
+      provisionPostfix(h, mailServerMainCf(h, virtualMainCf())).then(() => provisionCourier(h)),
+    ])
+  } else if (h.role === 'mail') {
     // Daemons start while old's users and mail are written: nothing is delivered during bring-up.
     await Promise.all([
       h.name === 'old' ? seedOldMailboxes(h, ctx.messagesPerUser) : Promise.resolve(),

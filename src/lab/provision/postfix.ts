@@ -45,12 +45,12 @@ recipient_delimiter = +
 `
 }
 
-/** main.cf of old and new: the final destination of example.test. */
-export function mailServerMainCf(h: HostState): string {
+/** main.cf of old and new: the final destination of example.test (as local users' ~/Maildir,
+ * or, with `virtual` appended, as virtual mailboxes: then the domain is not in mydestination). */
+export function mailServerMainCf(h: HostState, virtual = ''): string {
   return `${common(h)}myorigin = $mydomain
-mydestination = $myhostname, $mydomain, localhost.$mydomain, localhost
-home_mailbox = Maildir/
-`
+${virtual ? '' : 'mydestination = $myhostname, $mydomain, localhost.$mydomain, localhost\n'}home_mailbox = Maildir/
+${virtual}`
 }
 
 /** main.cf of client: relays example.test to old's address, retries every 5 s. */
