@@ -3,6 +3,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import { existsSync, readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -41,7 +42,7 @@ describe('a mail lab with one bench host', { skip }, () => {
     assert.deepEqual(Object.keys(ports), ['old', 'new', 'client', 'h1'])
     for (const p of [22, 25, 110, 143]) assert.ok(ports.old!.includes(p), `old listens on ${p}`)
     assert.ok(ports.client!.includes(25) && ports.h1!.includes(22))
-    assert.match(formatStatus(s), /old\s+10\.203\.0\.10\s+mail\s+up pid/)
+    assert.match(formatStatus(s), new RegExp(`old\\s+${SUBNET_PREFIX.replace(/\./g, '\\.')}\\.10\\s+mail\\s+up pid`))
   })
 
   test('a file written on old is absent on new, and /etc differs per host', async () => {
@@ -91,9 +92,23 @@ describe('a mail lab with one bench host', { skip }, () => {
     assert.ok(folders.includes('INBOX.Old Projects') && folders.includes('INBOX.Sent'), folders.join(', '))
   })
 
+  test('every host has its ULA IPv6 address, and old answers SMTP over IPv6 from the controller', async () => {
+    for (const h of state.hosts) {
+      const r = await labExec(h.name, ['ip', '-6', 'addr', 'show', 'dev', 'eth0'], opts)
+      assert.match(r.stdout, new RegExp(`inet6 ${h.ip6}/64 `), h.name)
+    }
+    const old = state.hosts.find((h) => h.name === 'old')!
+    const banner = await new Promise<string>((resolve, reject) => {
+      const sock = connect({ host: old.ip6!, port: 25, family: 6 })
+      sock.once('data', (d) => { resolve(d.toString()); sock.destroy() })
+      sock.once('error', reject)
+    })
+    assert.match(banner, /^220 old\.example\.test/)
+  })
+
   test('the inventory lists the hosts, their groups and lab facts', () => {
     const hosts = readFileSync(`${TEST_INVENTORY_DIR}/hosts.yml`, 'utf8')
-    assert.match(hosts, /old:\n\s+tsplay_host: "10\.203\.0\.10"/)
+    assert.match(hosts, new RegExp(`old:\\n\\s+tsplay_host: "${SUBNET_PREFIX.replace(/\./g, '\\.')}\\.10"`))
     assert.match(hosts, /mail:\n\s+hosts:\n\s+old: \{\}\n\s+new: \{\}/)
     assert.match(hosts, /bench:\n\s+hosts:\n\s+h1: \{\}/)
     assert.match(readFileSync(`${TEST_INVENTORY_DIR}/group_vars/all.yml`, 'utf8'), /mail_domain: "example\.test"/)

@@ -16,6 +16,7 @@ export function virtualMainCf(): string {
   return `mydestination = $myhostname, localhost.$mydomain, localhost
 virtual_mailbox_domains = ${MAIL_DOMAIN}
 virtual_mailbox_maps = hash:/etc/postfix/vmailbox
+virtual_alias_maps = hash:/etc/postfix/virtual
 virtual_mailbox_base = ${VMAIL.base}
 virtual_uid_maps = static:${VMAIL.uid}
 virtual_gid_maps = static:${VMAIL.gid}
@@ -32,12 +33,15 @@ export function vmailboxMap(users: readonly MailUser[]): string {
 /** The vmail account, the map and courier's userdb; run before postfix and courier start. */
 export async function provisionVirtualLayout(h: HostState, users: readonly MailUser[]): Promise<void> {
   await hostWrite(h, '/etc/postfix/vmailbox', vmailboxMap(users))
+  // RFC 5321: every domain has a postmaster; here it is the first user's mailbox.
+  await hostWrite(h, '/etc/postfix/virtual', `# tsplay lab: virtual aliases\npostmaster@${MAIL_DOMAIN}\t${virtualMailbox(users[0]!).login}\n`)
   await hostSh(
     h,
     sh`getent group ${VMAIL.user} >/dev/null || groupadd -g ${VMAIL.gid} ${VMAIL.user}
 id -u ${VMAIL.user} >/dev/null 2>&1 || useradd -u ${VMAIL.uid} -g ${VMAIL.gid} -d ${VMAIL.base} -M -s /usr/sbin/nologin -c 'Virtual mail' ${VMAIL.user}
 install -d -o ${VMAIL.uid} -g ${VMAIL.gid} -m 770 ${VMAIL.base} ${`${VMAIL.base}/${MAIL_DOMAIN}`}
 postmap /etc/postfix/vmailbox
+postmap /etc/postfix/virtual
 sed -i -E 's/^authmodulelist=.*/authmodulelist="authuserdb"/' /etc/courier/authdaemonrc`,
   )
   // userdb lines: address, then uid/gid/home/mail and the SHA-512 crypt of the password (made on
