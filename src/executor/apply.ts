@@ -1,6 +1,7 @@
 // The one runner of plans: gather → plan → (unless --check) apply each change in order.
 // Modules never act themselves, so check mode and failure messages are the same for all.
 import type { ExecResult } from '../connection/connection.js'
+import { commandFailure } from '../connection/command-failure.js'
 import { ArgError, formatPos, InterruptedError, TsplayError, type SourcePos } from '../errors.js'
 import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
 import { progressLines, withoutProgressLines } from './progress.js'
@@ -111,25 +112,6 @@ async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContex
   return { changed: c.changedWhen ? c.changedWhen(r) : true, data }
 }
 
-/** execa's one shape of a command failure: what happened, the command, then stderr. */
-export function commandFailure(c: { cmd: string; okCodes?: number[]; timeoutMs?: number }, r: ExecResult): string | undefined {
-  let head: string
-  if (r.timedOut) head = `Command timed out after ${formatSeconds(c.timeoutMs ?? 0)}s: ${c.cmd}`
-  else if (r.rc === null || r.signal) head = `Command was killed with ${signalName(r.signal)}: ${c.cmd}`
-  else if (!(c.okCodes ?? [0]).includes(r.rc)) head = `Command failed with exit code ${r.rc}: ${c.cmd}`
-  else return undefined
-  const err = r.stderr.trim()
-  return err ? `${head}\n${err}` : head
-}
-
-function signalName(s: string | undefined): string {
-  if (!s) return 'an unknown signal'
-  return s.startsWith('SIG') ? s : `SIG${s}`
-}
-
-function formatSeconds(ms: number): string {
-  return String(Math.round(ms / 100) / 10)
-}
 
 /** The fields Ansible's command/shell/raw register, so `r.stdout_lines` reads the same. */
 function captured(cmd: string, r: ExecResult, start: Date, end: Date): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { quote } from '../../connection/quote.js'
 import { TsplayError } from '../../errors.js'
 import type { ExecResult } from '../../connection/connection.js'
 import type { ModuleContext, Plan, PlanContext } from '../module.js'
+import { read } from '../read.js'
 
 export interface GuardArgs {
   creates?: string
@@ -58,7 +59,7 @@ export async function gatherGuard(args: GuardArgs, ctx: ModuleContext): Promise<
   // e() prints 1 when any of its (glob-expanded) arguments exists, 0 otherwise.
   const fn = `e() { for f in "$@"; do { [ -e "$f" ] || [ -L "$f" ]; } && { echo 1; return; }; done; echo 0; }`
   const calls = paths.map((p) => `e ${globWord(p)}`).join('; ')
-  const r = await ctx.conn.exec(`${fn}; ${calls}`, { cwd: args.chdir, become: ctx.become })
+  const r = await read(ctx, `${fn}; ${calls}`, { cwd: args.chdir, okCodes: 'any' })
   const out = r.stdout.trim().split('\n')
   if (r.rc !== 0 || out.length !== paths.length) {
     throw new TsplayError(`Unable to check creates/removes${args.chdir ? ` in ${args.chdir}` : ''}: ${r.stderr.trim() || `exit code ${r.rc}`}`)

@@ -1,6 +1,7 @@
 // ping: prove the host answers a command over its connection; returns `ping: <data>` as Ansible's.
 import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
+import { read } from '../read.js'
 
 export interface PingArgs {
   data: string
@@ -18,8 +19,7 @@ export const ping = defineModule<PingArgs, null>({
   },
   example: '- ping:',
   async gather(args, ctx) {
-    const r = await ctx.conn.exec('true', ctx.become ? { become: ctx.become } : {})
-    if (r.rc !== 0) throw new TsplayError(`the host ran 'true' with exit code ${r.rc}: ${r.stderr.trim()}`)
+    await read(ctx, 'true')
     if (args.data === 'crash') throw new TsplayError('boom')
     return null
   },

@@ -2,6 +2,7 @@
 import { defineModule } from '../module.js'
 import { TsplayError } from '../../errors.js'
 import { FACTS_SCRIPT, parseFacts } from './setup-facts.js'
+import { read } from '../read.js'
 
 export interface SetupArgs {
   filter: string | string[]
@@ -51,7 +52,7 @@ export const setup = defineModule<SetupArgs, SetupState>({
       - ansible_default_ipv4`,
 
   async gather(args, ctx) {
-    const r = await ctx.conn.exec(FACTS_SCRIPT, { become: ctx.become, timeoutMs: args.gather_timeout * 1000, signal: ctx.signal })
+    const r = await read(ctx, FACTS_SCRIPT, { timeoutMs: args.gather_timeout * 1000, okCodes: 'any' })
     if (r.rc !== 0) {
       const why = r.timedOut ? `timed out after ${args.gather_timeout}s` : r.stderr.trim() || `exit code ${r.rc}`
       throw new TsplayError(`Gathering facts failed: ${why}`)

@@ -8,6 +8,7 @@ import { statPaths, type PathState } from './gather.js'
 import { formatMode, resolveMode, type ModeArg } from './mode.js'
 import { argPath, dirOf, isSet, sha1 } from './paths.js'
 import { attrDiff } from './write.js'
+import { read } from '../read.js'
 
 type Format = 'gz' | 'bz2' | 'xz' | 'tar' | 'zip'
 
@@ -136,8 +137,7 @@ export const archive = defineModule<ArchiveArgs, ArchiveState>({
       ...paths.map((p) => expand(p, 'p')),
       ...args.exclude_path.map((p) => expand(p, 'x')),
     ].join('\n')
-    const r = await ctx.conn.exec(script, ctx.become ? { become: ctx.become } : {})
-    if (r.rc !== 0) throw new TsplayError(`Command failed with exit code ${r.rc}: expanding archive paths\n${r.stderr}`)
+    const r = await read(ctx, script, { what: 'expanding archive paths' })
     const st: ArchiveState = { euid: -1, hasZip: false, expanded: [], missing: [], hadGlob: paths.some(isGlob), dest: { path: '', exists: false }, destDir: { path: '', exists: false }, source: null, current: null }
     for (const line of r.stdout.split('\n')) {
       const f = line.split(' ')
@@ -162,7 +162,7 @@ export const archive = defineModule<ArchiveArgs, ArchiveState>({
       parts.push(sh`echo @ssum; sha1sum < ${argPath(lay.targets[0]!.path)} | cut -c1-40; echo "@end ssum $?"`)
       if (st.dest.exists) parts.push(sh`echo @sum; ${TOOL[args.format]!} -dc < ${D} 2>/dev/null | sha1sum | cut -c1-40; echo "@end sum 0"`)
     }
-    const l = await ctx.conn.exec(['export LC_ALL=C', ...parts].join('\n'), ctx.become ? { become: ctx.become } : {})
+    const l = await read(ctx, ['export LC_ALL=C', ...parts].join('\n'), { okCodes: 'any' })
     const src = sectionLines(l.stdout, 'src')
     const cur = sectionLines(l.stdout, 'cur')
     st.source = src === null ? null : normalizeListing(src)

@@ -45,7 +45,7 @@ export const fetch = defineModule<FetchArgs, FetchState>({
   async gather(args, ctx) {
     const [{ paths }, local] = await Promise.all([
       statPaths(ctx, [{ path: args.src, follow: true, checksum: true }]),
-      statOn(ctx.controller, [{ path: fetchDest(args, ctx.host), follow: true, checksum: true }]),
+      statOn(ctx, [{ path: fetchDest(args, ctx.host), follow: true, checksum: true }], ctx.controller),
     ])
     return { src: paths[0]!, local: local.paths[0]! }
   },

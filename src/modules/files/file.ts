@@ -8,6 +8,7 @@ import { statPaths, type PathState } from './gather.js'
 import { formatMode, resolveMode, type ModeArg } from './mode.js'
 import { argPath, baseOf, dirOf, isSet, joinPath } from './paths.js'
 import { attrDiff } from './write.js'
+import { read } from '../read.js'
 
 type FileStateName = 'file' | 'directory' | 'link' | 'hard' | 'absent' | 'touch'
 
@@ -50,7 +51,7 @@ async function gatherAt(path: string, args: FileArgs, ctx: ModuleContext): Promi
   const st: FileState = { euid: uid, path: paths[0]!, followed: paths[1]! }
   if (paths[2]) st.src = paths[2]
   if (args._diff_peek !== undefined && args._diff_peek !== null) {
-    const r = await ctx.conn.exec(sh`head -c 8192 -- ${argPath(path)} 2>/dev/null | tr -d '\\000' | wc -c; head -c 8192 -- ${argPath(path)} 2>/dev/null | wc -c`, ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, sh`head -c 8192 -- ${argPath(path)} 2>/dev/null | tr -d '\\000' | wc -c; head -c 8192 -- ${argPath(path)} 2>/dev/null | wc -c`, { okCodes: 'any' })
     const [kept, all] = r.stdout.trim().split('\n').map(Number)
     st.binary = kept !== all
   }

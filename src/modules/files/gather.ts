@@ -1,10 +1,10 @@
 // The one read script of the file modules: stat (and optionally checksum, content, link target,
 // a summary of a tree's attributes) for several paths in a single exec round trip.
-import type { BecomeOptions, Connection } from '../../connection/connection.js'
+import type { Connection } from '../../connection/connection.js'
 import type { ModuleContext } from '../module.js'
 import { raw, sh } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { argPath } from './paths.js'
+import { read } from '../read.js'
 
 export type FileType = 'file' | 'directory' | 'link' | 'fifo' | 'socket' | 'char' | 'block' | 'other'
 
@@ -86,14 +86,13 @@ function scriptFor(r: StatRequest, i: number): string {
 
 /** stat every requested path in one exec; results in request order. Also returns the euid. */
 export async function statPaths(ctx: ModuleContext, reqs: StatRequest[]): Promise<{ uid: number; paths: PathState[] }> {
-  return statOn(ctx.conn, reqs, ctx.become)
+  return statOn(ctx, reqs)
 }
 
-/** statPaths on any connection (fetch reads the controller side too). */
-export async function statOn(conn: Connection, reqs: StatRequest[], become?: BecomeOptions): Promise<{ uid: number; paths: PathState[] }> {
+/** statPaths on another connection, as its own user (fetch reads the controller side too). */
+export async function statOn(ctx: ModuleContext, reqs: StatRequest[], conn?: Connection): Promise<{ uid: number; paths: PathState[] }> {
   const script = ['echo "U $(id -u)"', ...reqs.map(scriptFor)].join('\n')
-  const r = await conn.exec(script, become ? { become } : {})
-  if (r.rc !== 0) throw new TsplayError(`Command failed with exit code ${r.rc}: reading file state\n${r.stderr}`)
+  const r = await read(ctx, script, { what: 'reading file state', ...(conn ? { conn, noBecome: true } : {}) })
   return parseStat(r.stdout, reqs)
 }
 

@@ -2,8 +2,8 @@
 // (times with fractions, blocks, rdev), access for the connecting user, checksum, mime, lsattr.
 import type { ModuleContext } from '../module.js'
 import { sh } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { argPath } from './paths.js'
+import { read } from '../read.js'
 
 export const CHECKSUMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
 export type ChecksumAlgorithm = (typeof CHECKSUMS)[number]
@@ -69,8 +69,7 @@ function script(o: StatOptions): string {
 }
 
 export async function readStat(ctx: ModuleContext, o: StatOptions): Promise<StatFacts> {
-  const r = await ctx.conn.exec(script(o), ctx.become ? { become: ctx.become } : {})
-  if (r.rc !== 0) throw new TsplayError(`Command failed with exit code ${r.rc}: reading file state\n${r.stderr}`)
+  const r = await read(ctx, script(o), { what: 'reading file state' })
   return parseStatFacts(o.path, r.stdout)
 }
 

@@ -8,6 +8,7 @@ import { statPaths } from './gather.js'
 import { formatMode, resolveMode, type ModeArg } from './mode.js'
 import { sameId } from './attrs.js'
 import { argPath, isSet, joinPath, sha1 } from './paths.js'
+import { read } from '../read.js'
 
 export interface UnarchiveArgs {
   src: string
@@ -102,7 +103,6 @@ export const unarchive = defineModule<UnarchiveArgs, UnarchiveState>({
   example: ['- name: Restore the mail spool snapshot', '  unarchive:', '    src: /root/vhosts-before.tar.xz', '    dest: /var/mail', '    remote_src: true', '    creates: /var/mail/vhosts/.restored'].join('\n'),
 
   async gather(args, ctx) {
-    const become = ctx.become ? { become: ctx.become } : {}
     const reqs = [{ path: args.dest }, ...(isSet(args.creates) ? [{ path: args.creates }] : [])]
     const { uid, paths } = await statPaths(ctx, reqs)
     const st: UnarchiveState = { euid: uid, destExists: paths[0]!.exists, destIsDir: paths[0]!.type === 'directory', members: null, diff: [], diffRc: 0 }
@@ -117,7 +117,7 @@ export const unarchive = defineModule<UnarchiveArgs, UnarchiveState>({
     // Names under LC_ALL=C are ASCII with \ooo escapes, so they survive any transport intact.
     // -v for each member's type and mode; c quoting puts the name in "..." so ' -> ' cannot confuse it.
     const listCmd = sh`LC_ALL=C tar -t -v --quoting-style=c --show-transformed-names ${raw(tarOpts(args))} ${raw(F)}`
-    const listed = args.remote_src ? await ctx.conn.exec(listCmd, become) : await ctx.controller.exec(listCmd, { stdin: bytes! })
+    const listed = args.remote_src ? await read(ctx, listCmd, { okCodes: 'any' }) : await read(ctx, listCmd, { conn: ctx.controller, noBecome: true, stdin: bytes!, okCodes: 'any' })
     if (listed.rc === 0) {
       const rows = listed.stdout.split('\n').filter((l) => l !== '').map(parseListing)
       st.members = rows.map((r) => r.name)
@@ -125,14 +125,14 @@ export const unarchive = defineModule<UnarchiveArgs, UnarchiveState>({
     }
     else if (args.remote_src && /No such file|Cannot open/.test(listed.stderr)) throw new TsplayError(`Source '${args.src}' does not exist or cannot be read`)
     if (!st.members || !st.destIsDir) return st
-    const d = await ctx.conn.exec(sh`LC_ALL=C tar -d -C ${argPath(args.dest)} ${raw(tarOpts(args))} ${raw(F)} 2>&1`, bytes ? { ...become, stdin: bytes } : become)
+    const d = await read(ctx, sh`LC_ALL=C tar -d -C ${argPath(args.dest)} ${raw(tarOpts(args))} ${raw(F)} 2>&1`, { stdin: bytes, okCodes: 'any' })
     st.diff = d.stdout.split('\n').filter((l) => l !== '')
     st.diffRc = d.rc ?? 2
     if (st.diffRc > 1) st.diffErr = d.stdout.trim()
     if (isSet(args.owner) || isSet(args.group) || isSet(args.mode)) {
       // Paths travel NUL-separated on stdin: data, never shell text. %n last: a name may hold spaces.
       const input = st.members.map((m) => memberPath(args.dest, m)).filter((p): p is string => !!p).join('\0')
-      const s = await ctx.conn.exec(`xargs -0 -r stat --printf '%f %u %g %U %G %n\\0' -- 2>/dev/null; true`, { ...become, stdin: input })
+      const s = await read(ctx, `xargs -0 -r stat --printf '%f %u %g %U %G %n\\0' -- 2>/dev/null; true`, { stdin: input, okCodes: 'any' })
       st.attrs = s.stdout.split('\0').filter((r) => r !== '').map(parseAttrs(args.dest))
     }
     return st

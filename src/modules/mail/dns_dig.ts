@@ -3,6 +3,7 @@
 import { sh } from '../../connection/quote.js'
 import { TsplayError } from '../../errors.js'
 import type { ModuleContext } from '../module.js'
+import { read } from '../read.js'
 
 export interface DnsAnswer {
   name: string
@@ -34,7 +35,7 @@ export async function dig(ctx: ModuleContext, name: string, type: string, server
   const at = server ? [`@${server}`, '-p', String(port)] : []
   const cmd = sh`command -v dig >/dev/null || { echo "dig is not installed (apt install bind9-dnsutils)" >&2; exit 127; }
 dig +noall +answer +time=${timeout} +tries=2 ${at} ${name} ${type}`
-  const r = await ctx.conn.exec(cmd, { become: ctx.become, signal: ctx.signal, timeoutMs: (timeout * 3 + 5) * 1000 })
+  const r = await read(ctx, cmd, { timeoutMs: (timeout * 3 + 5) * 1000, okCodes: 'any' })
   if (r.rc !== 0) {
     const why = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.rc}`).split('\n').slice(-2).join('; ')
     throw new TsplayError(`Cannot look up ${name} ${type} on ${ctx.host}${server ? ` at ${server}` : ' through its resolver'}: ${why}`)

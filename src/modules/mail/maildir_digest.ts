@@ -3,8 +3,8 @@
 // an earlier digest (old's, frozen at cutover) that lists what is missing or differs.
 import type { OutputStream } from '../../connection/connection.js'
 import { sh } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
+import { read } from '../read.js'
 
 export interface MaildirDigestArgs {
   mailboxes?: Record<string, string>
@@ -160,7 +160,7 @@ export const maildirDigest = defineModule<MaildirDigestArgs, MaildirDigestState>
     const mailboxes: MaildirDigestState['mailboxes'] = {}
     const dirs: Record<string, string> = { ...(args.mailboxes ?? {}) }
     for (const u of args.users ?? []) {
-      const r = await ctx.conn.exec(sh`getent passwd ${u}`, { become: ctx.become, signal: ctx.signal })
+      const r = await read(ctx, sh`getent passwd ${u}`, { okCodes: 'any' })
       const home = r.stdout.split(':')[5]
       // A user missing here has no mailbox: every message of it counts as missing.
       dirs[u] = r.rc !== 0 || !home ? '' : `${home.replace(/\/$/, '')}/${args.maildir.replace(/^\/+/, '')}`
@@ -183,8 +183,7 @@ export const maildirDigest = defineModule<MaildirDigestArgs, MaildirDigestState>
         const total = args.compare_to?.[name]?.count
         ctx.onProgress?.({ label: name, files: parser.count, ...(typeof total === 'number' ? { totalFiles: total } : {}) })
       }
-      const r = await ctx.conn.exec(sh`bash -c ${DIGEST_SCRIPT} maildir_digest ${dir}`, { become: ctx.become, signal: ctx.signal, onOutput })
-      if (r.rc !== 0) throw new TsplayError(`Cannot read Maildir ${dir}: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+      const r = await read(ctx, sh`bash -c ${DIGEST_SCRIPT} maildir_digest ${dir}`, { onOutput, what: `reading Maildir ${dir}` })
       if (!streamed) {
         head = r.stdout.slice(0, 9)
         parser.push(r.stdout)

@@ -5,6 +5,7 @@ import { sh } from '../../connection/quote.js'
 import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
 import { dig, DNS_NAME, undot, type DnsAnswer } from './dns_dig.js'
+import { read } from '../read.js'
 
 export interface NsupdateArgs {
   server: string
@@ -84,7 +85,7 @@ export const nsupdate = defineModule<NsupdateArgs, NsupdateState>({
 
   async gather(args, ctx) {
     if (args.state === 'present' && args.value === undefined) throw new TsplayError('nsupdate: value is required with state present')
-    const has = await ctx.conn.exec('command -v nsupdate', { become: ctx.become, signal: ctx.signal })
+    const has = await read(ctx, 'command -v nsupdate', { okCodes: 'any' })
     if (has.rc !== 0) throw new TsplayError(`nsupdate is not installed on ${ctx.host}`, { hint: 'Install bind9-dnsutils there, or delegate the task to a host that has it.' })
     const name = fqdnIn(args.record, args.zone)
     const current = (await dig(ctx, name, args.type, args.server, args.timeout, args.port)).filter((a) => a.type === args.type)

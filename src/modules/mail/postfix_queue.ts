@@ -2,8 +2,8 @@
 // left), so no mail the host accepted stays behind when postfix stops. Mail for other domains is
 // only counted: it belongs to other servers and survives in the queue.
 import { sh } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
+import { read } from '../read.js'
 
 export interface PostfixQueueArgs {
   domains?: string[]
@@ -67,8 +67,7 @@ export const postfixQueue = defineModule<PostfixQueueArgs, PostfixQueueState>({
     timeout: 60`,
 
   async gather(args, ctx) {
-    const r = await ctx.conn.exec('postqueue -j; echo "--DOMAINS--"; postconf -xh mydestination virtual_mailbox_domains', { become: ctx.become, signal: ctx.signal })
-    if (r.rc !== 0) throw new TsplayError(`Cannot read the postfix queue: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+    const r = await read(ctx, 'postqueue -j; echo "--DOMAINS--"; postconf -xh mydestination virtual_mailbox_domains', { what: 'reading the postfix queue' })
     const [queue = '', conf = ''] = r.stdout.split('--DOMAINS--')
     const fromConf = conf.split(/[\s,]+/).filter((d) => /^[A-Za-z0-9.-]+$/.test(d)).map((d) => d.toLowerCase())
     return { messages: parseQueue(queue), domains: [...new Set((args.domains ?? fromConf).map((d) => d.toLowerCase()))] }

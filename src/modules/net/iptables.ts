@@ -1,9 +1,9 @@
 // iptables: make sure one rule is in (or out of) a chain, set a chain policy, or flush a chain.
 // Idempotent through `iptables -C`, which asks the kernel whether the rule exists as written.
 import { argv } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { defineModule, type Change, type FileDiff, type Plan } from '../module.js'
 import { findRule, ruleLine, ruleSpec, type RuleArgs } from './iptables-rule.js'
+import { read } from '../read.js'
 
 export interface IptablesArgs extends RuleArgs {
   table: 'filter' | 'nat' | 'mangle' | 'raw' | 'security'
@@ -78,13 +78,12 @@ export const iptables = defineModule<IptablesArgs, IptablesState>({
 
   async gather(args, ctx) {
     const bin = binary(args)
-    const list = await ctx.conn.exec(argv([bin, '-t', args.table, '-S', ...(args.chain ? [args.chain] : [])]), { become: ctx.become })
+    const list = await read(ctx, argv([bin, '-t', args.table, '-S', ...(args.chain ? [args.chain] : [])]), { okCodes: 'any' })
     if (list.rc !== 0) return { listing: null, present: false }
     const listing = list.stdout.split('\n').filter((l) => l !== '')
     if (!args.chain || args.flush || args.policy) return { listing, present: false }
-    const c = await ctx.conn.exec(argv([bin, '-t', args.table, '-C', args.chain, ...ruleSpec(args)]), { become: ctx.become })
     // 0 = present, 1 = absent; anything else is a rule iptables cannot parse: say so now.
-    if (c.rc !== 0 && c.rc !== 1) throw new TsplayError(`${bin} cannot check the rule (exit code ${c.rc}): ${c.stderr.trim()}`)
+    const c = await read(ctx, argv([bin, '-t', args.table, '-C', args.chain, ...ruleSpec(args)]), { okCodes: [0, 1] })
     return { listing, present: c.rc === 0 }
   },
 

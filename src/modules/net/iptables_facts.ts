@@ -1,9 +1,9 @@
 // iptables_facts: read the rules of one or more tables, with packet and byte counters, into
 // ansible_facts.iptables.<table>.<chain>. Reading only; the migration reports per-port counts.
 import { argv } from '../../connection/quote.js'
-import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
 import { parseListing } from './iptables-parse.js'
+import { read } from '../read.js'
 
 type Table = 'filter' | 'nat' | 'mangle' | 'raw' | 'security'
 
@@ -49,8 +49,7 @@ export const iptablesFacts = defineModule<IptablesFactsArgs, IptablesFactsState>
     const listings: Record<string, string> = {}
     for (const table of tables(args)) {
       const cmd = argv([bin, '-t', table, '-L', ...(args.chain ? [args.chain] : []), '-v', '-n', '-x', '--line-numbers'])
-      const r = await ctx.conn.exec(cmd, { become: ctx.become })
-      if (r.rc !== 0) throw new TsplayError(`Command failed with exit code ${r.rc}: ${cmd}\n${r.stderr.trim()}`)
+      const r = await read(ctx, cmd)
       listings[table] = r.stdout
     }
     return { listings }

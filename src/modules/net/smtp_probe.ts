@@ -4,6 +4,7 @@ import { sh } from '../../connection/quote.js'
 import { SMTP_DIALOG } from './smtp-dialog.js'
 import { TsplayError } from '../../errors.js'
 import { defineModule } from '../module.js'
+import { read } from '../read.js'
 
 export interface SmtpProbeArgs {
   host: string
@@ -68,7 +69,7 @@ export const smtpProbe = defineModule<SmtpProbeArgs, SmtpProbeState>({
     }
     const cmd = sh`bash -c ${SCRIPT} smtp_probe ${args.host} ${args.port} ${args.helo} ${args.mail_from ?? ''} ${args.rcpt_to ?? ''} ${String(args.timeout)}`
     // Five replies at most, each within timeout, plus the connection itself.
-    const r = await ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: (args.timeout * 6 + 5) * 1000, signal: ctx.signal })
+    const r = await read(ctx, cmd, { timeoutMs: (args.timeout * 6 + 5) * 1000, okCodes: 'any' })
     return { rc: r.timedOut ? 4 : r.rc, transcript: r.stdout.split('\n').filter((l) => /^[SC]: /.test(l)) }
   },
 

@@ -1,12 +1,12 @@
 // synchronize: rsync a tree on one host, from/to the controller, or straight between two inventory
 // hosts (src_host), as ansible.posix.synchronize. changed comes from rsync's itemized changes.
 import type { Connection } from '../../connection/connection.js'
-import { TsplayError } from '../../errors.js'
-import { commandFailure } from '../../executor/apply.js'
+import { commandFailure } from '../../connection/command-failure.js'
 import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
 import { parseRsync, progress2Reader } from './rsync-output.js'
+import { read } from '../read.js'
 
 export interface SyncState {
   /** Where rsync runs: the task host, the controller, or src_host (push between hosts). */
@@ -73,9 +73,7 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
     if (ctx.check || ctx.diff) {
       const cmd = rsyncCommand(args, state.remote, true)
       const conn = await runner(state, args, ctx)
-      const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, signal: ctx.signal })
-      const failed = commandFailure({ cmd }, r)
-      if (failed !== undefined) throw new TsplayError(failed)
+      const r = await read(ctx, cmd, { conn, noBecome: state.runOn === 'controller' })
       state.dryRun = parseRsync(r.stdout).changed
     }
     return state

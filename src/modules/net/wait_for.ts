@@ -3,6 +3,7 @@
 import { sh } from '../../connection/quote.js'
 import { InterruptedError, TsplayError } from '../../errors.js'
 import { defineModule, type ModuleContext } from '../module.js'
+import { read } from '../read.js'
 
 export interface WaitForArgs {
   host: string
@@ -125,7 +126,7 @@ function timeoutMessage(args: WaitForArgs, what: string): string {
 
 /** One check; a RegExpExecArray (or true) when the wanted state holds. */
 async function probe(args: WaitForArgs, regex: RegExp | undefined, ctx: ModuleContext): Promise<RegExpExecArray | boolean> {
-  const run = (cmd: string) => ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: args.connect_timeout * 1000 + 5000, signal: ctx.signal })
+  const run = (cmd: string) => read(ctx, cmd, { timeoutMs: args.connect_timeout * 1000 + 5000, okCodes: 'any' })
   if (args.path !== undefined) {
     if (!isUp(args)) return (await run(sh`test -e ${args.path}`)).rc !== 0
     if (!regex) return (await run(sh`test -e ${args.path}`)).rc === 0

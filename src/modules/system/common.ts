@@ -2,15 +2,14 @@
 // and before/after attribute diffs.
 import { TsplayError } from '../../errors.js'
 import type { FileDiff, ModuleContext } from '../module.js'
+import { read } from '../read.js'
 
 /** Marker line the gather scripts print between sections; no command output looks like it. */
 export const SECTION = '@@tsplay-section@@'
 
 /** Run a read-only gather script (built with sh``) and return stdout; a failure is a TsplayError. */
 export async function readState(ctx: ModuleContext, script: string, what: string, stdin?: string): Promise<string> {
-  const r = await ctx.conn.exec(script, { become: ctx.become, stdin, signal: ctx.signal })
-  if (r.rc !== 0) throw new TsplayError(`Cannot read ${what}: ${r.stderr.trim() || `exit code ${r.rc}`}`)
-  return r.stdout
+  return (await read(ctx, script, { stdin, what: `reading ${what}` })).stdout
 }
 
 /** Split output printed as `echo SECTION` separated parts. */

@@ -2,6 +2,7 @@
 // Ansible's `#Ansible: NAME` marker lines so crontabs Ansible manages stay compatible.
 import { argv, sh } from '../../connection/quote.js'
 import { defineModule, type Change, type Plan } from '../module.js'
+import { read } from '../read.js'
 
 export interface CronArgs {
   name: string
@@ -90,7 +91,7 @@ export const cron = defineModule<CronArgs, CronState>({
       sh`else s=${SPOOL}/"\${u:-$(id -un)}"; [ -f "$s" ] && { echo @; cat -- "$s"; }; fi`,
       'true',
     ].join('\n')
-    const r = await ctx.conn.exec(script, ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, script, { okCodes: 'any' })
     const at = r.stdout.indexOf('\n@\n')
     const head = (at < 0 ? r.stdout : r.stdout.slice(0, at)).split('\n')
     return {
