@@ -6,6 +6,7 @@ import { isPyRegexFailure, pyRegex } from '../../util/pyregex.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { argPath } from './paths.js'
 import { findEntry, fnmatch, parseFindOutput, type FindEntry } from './find-entry.js'
+import { read } from '../read.js'
 
 export interface FindArgs {
   paths: string[] | string
@@ -63,7 +64,7 @@ export const find = defineModule<FindArgs, FindState>({
     const state: FindState = { entries: [], skipped: {} }
     const match = matcher(args, now)
     for (const path of list(args.paths)) {
-      const r = await ctx.conn.exec(findScript(path, args), ctx.become ? { become: ctx.become } : {})
+      const r = await read(ctx, findScript(path, args), { okCodes: 'any' })
       if (r.rc === 3) {
         state.skipped[path] = `${path} was skipped as it does not appear to be a valid directory`
         continue
@@ -130,7 +131,7 @@ async function linesMatching(ctx: ModuleContext, entries: FindEntry[], contains:
   if (isPyRegexFailure(re)) throw new TsplayError(`invalid contains '${contains}': ${re.error}`)
   const out: string[] = []
   for (const e of entries.filter((x) => x.kind === 'file')) {
-    const r = await ctx.conn.exec(sh`base64 -w0 < ${argPath(e.path)}`, ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, sh`base64 -w0 < ${argPath(e.path)}`, { okCodes: 'any' })
     if (r.rc !== 0) continue
     if (Buffer.from(r.stdout, 'base64').toString('utf8').split('\n').some((l) => re.test(l))) out.push(e.path)
   }

@@ -2,6 +2,7 @@
 // each entry's key mapping to its other fields, as Ansible's.
 import { argv } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
+import { read } from '../read.js'
 
 export interface GetentArgs {
   database: string
@@ -42,7 +43,7 @@ export const getent = defineModule<GetentArgs, GetentState>({
   example: ['- getent:', '    database: passwd', '    key: vmail', '- debug:', '    msg: "{{ getent_passwd.vmail[4] }}"'].join('\n'),
   async gather(args, ctx) {
     const words = ['getent', ...(args.service ? ['-s', args.service] : []), args.database, ...(args.key ? [args.key] : [])]
-    const r = await ctx.conn.exec(argv(words), ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, argv(words), { okCodes: 'any' })
     return { rc: r.rc ?? -1, stdout: r.stdout, stderr: r.stderr }
   },
   plan(args, r) {
