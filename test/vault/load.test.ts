@@ -56,7 +56,7 @@ test('a wrong password names the file of a wholly encrypted file', () => {
 test('!vault on a mapping, or on text that is not a vault, is a parse error at that line', () => {
   const dir = writeTree({ 'map.yml': 'a: 1\nb: !vault { x: 1 }\n', 'text.yml': 'a: !vault not-a-vault\n' })
   assert.throws(() => withVault(session(), () => loadVarsFile(join(dir, 'map.yml'))), (e: unknown) => e instanceof ParseError && e.pos?.line === 2 && /text block, not a mapping/.test(e.message))
-  assert.throws(() => withVault(session(), () => loadVarsFile(join(dir, 'text.yml'))), (e: unknown) => e instanceof ParseError && e.pos?.line === 1 && /not a tsplay vault/.test(e.message))
+  assert.throws(() => withVault(session(), () => loadVarsFile(join(dir, 'text.yml'))), (e: unknown) => e instanceof ParseError && e.pos?.line === 1 && /is not a vault \(tsplay's or Ansible's\)/.test(e.message))
 })
 
 test('files without vault data need no password', () => {
