@@ -1,5 +1,6 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts.
 import type { Module } from '../module.js'
+import { accountFacts } from './account_facts.js'
 import { cron } from './cron.js'
 import { apt } from './apt.js'
 import { debconf } from './debconf.js'
@@ -11,4 +12,4 @@ import { service } from './service.js'
 import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts]
