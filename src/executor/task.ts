@@ -133,7 +133,13 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
   return { result: { status, msg, data: {}, items: results, durationMs: Date.now() - started }, delegatedTo }
 }
 
+/** One run of the module; any failure, invalid arguments included, is ignored under ignore_errors. */
 async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
+  const run = await runModuleOnce(pc, task, host, scope, vars, started)
+  return { ...run, result: ignoring(task, scope, vars, run.result) }
+}
+
+async function runModuleOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
   const mod = getModule(task.module)
   if (!mod) return { result: failedResult(`module '${task.module}' is not available`, started) }
   const args = dropOmitted(renderValue(task.args, vars, task.keyPos[task.module] ?? task.pos)) as Vars
@@ -168,7 +174,6 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
     await sleep(delay * 1000)
   }
   progress.end()
-  if (result.status === 'failed' && isIgnored(task, scope, vars)) result = { ...result, ignored: true }
   return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
 }
 

@@ -64,6 +64,17 @@ test('ignore_errors covers failed_when, and the result carries failed_when_resul
   assert.equal(r.stats.localhost?.ignored, 1)
 })
 
+test('ignore_errors covers arguments that are invalid once templated', async () => {
+  const r = await run(`    - file: { path: "{{ lookup('first_found', ['nope.yml'], errors='ignore') }}", state: absent }
+      ignore_errors: true
+      register: bad_args
+    - assert:
+        that:
+          - bad_args is failed
+`)
+  assert.equal(r.stats.localhost?.ignored, 1)
+})
+
 test('an undefined variable inside failed_when with ignore_errors is ignored, not fatal', async () => {
   const r = await run(`    - command: "true"
       failed_when: missing.rc != 0
