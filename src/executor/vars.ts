@@ -1,6 +1,7 @@
 // Variable precedence and lazy templating. Layers merge shallowly, later wins (Ansible's
 // hash_behaviour=replace); a value that is itself a template is rendered when first read, so
 // `mail_home: "/home/{{ user }}"` in group_vars sees the task's `user`.
+import { isUnsafe } from '../template/unsafe.js'
 import type { SourcePos } from '../errors.js'
 import { TemplateError } from '../errors.js'
 import type { Play, Role, Vars } from '../playbook/types.js'
@@ -37,7 +38,7 @@ export function mergeVars(s: VarSources): Vars {
 }
 
 const hasTemplate = (v: unknown): boolean => {
-  if (typeof v === 'string') return v.includes('{{')
+  if (typeof v === 'string') return v.includes('{{') && !isUnsafe(v)
   if (Array.isArray(v)) return v.some(hasTemplate)
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).some(hasTemplate)
   return false

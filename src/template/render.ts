@@ -14,6 +14,7 @@ import { useTemplateRenderer } from './functions.js'
 import type { Node } from './jinja-parse.js'
 import { listFilters } from './list-filters.js'
 import { isHandlebarsProgram, splitSegments } from './segments.js'
+import { isUnsafe } from './unsafe.js'
 
 /** A piece of a string read expression by expression: text, a Jinja expression, or a helper call. */
 type Part = string | { node: Node; loc: { line: number; col: number } } | { mustache: Mustache }
@@ -80,7 +81,8 @@ export function renderTemplateFile(text: string, vars: Vars, file: string): stri
 useTemplateRenderer(renderTemplateFile)
 
 function renderText(text: string, vars: Vars, pos: SourcePos, typed: boolean): unknown {
-  if (!text.includes('{{')) {
+  if (!text.includes('{{') || isUnsafe(text)) {
+    if (isUnsafe(text)) return text
     const jinja = text.includes('{%') || text.includes('{#') ? jinjaStatement(text) : undefined
     if (jinja) throw toTemplateError(jinja, pos, '')
     return text

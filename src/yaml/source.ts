@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { LineCounter, parse, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, stringify, visit, type Node, type Document, type ScalarTag, type Tags } from 'yaml'
 import { ParseError, type SourcePos } from '../errors.js'
+import { markUnsafe } from '../template/unsafe.js'
 import { openVaultFile, rememberSealed, revealVaultValue, VAULT_TAG } from '../vault/yaml.js'
 
 export interface SourceFile {
@@ -39,7 +40,7 @@ const pyyamlBools = (tags: Tags): Tags => [
 
 /** Declares `!vault` to the parser (else it warns of an unknown tag); the text stays as written
  * until revealVaultValues, which knows where each value is for its errors. */
-const vaultTags: ScalarTag[] = [{ tag: VAULT_TAG, resolve: (text: string) => text }]
+const vaultTags: ScalarTag[] = [{ tag: VAULT_TAG, resolve: (text: string) => text }, { tag: '!unsafe', resolve: markUnsafe }]
 
 /** Replace every `!vault` scalar of `doc` by its plain text, in place. */
 function revealVaultValues(doc: Document.Parsed, file: string, lines: LineCounter): void {

@@ -121,3 +121,24 @@ test('a loop over an empty list is skipped', async () => {
           - empty.results == []
 `)
 })
+
+test('a value tagged !unsafe is never rendered, in vars or in args', async () => {
+  const r = await runInline({
+    'playbook.yml': `- hosts: localhost
+  gather_facts: false
+  vars:
+    raw: !unsafe "a{{ b }}"
+  tasks:
+    - debug: { msg: "{{ raw }}" }
+      register: shown
+    - debug: { msg: !unsafe "{% raw %}{{ c }}" }
+      register: literal
+    - assert:
+        that:
+          - shown.msg == 'a{' ~ '{ b }}'
+          - literal.msg == '{' ~ '% raw %}{' ~ '{ c }}'
+`,
+  })
+  rmSync(r.dir, { recursive: true, force: true })
+  assert.equal(r.code, 0)
+})
