@@ -21,7 +21,7 @@ trap cleanup EXIT
 tsplay lab down >/dev/null 2>&1 || true
 tsplay lab up --mail
 echo "== migrating (the run log and report go to $work)"
-(cd "$work" && CI=1 tsplay "$root/playbooks/migrate.yml" -i "$root/$inv" --report "$work/report.html" --json >"$work/run.ndjson") || {
+CI=1 tsplay playbooks/migrate.yml -i "$inv" --report "$work/report.html" --json >"$work/run.ndjson" || {
   echo "the migration failed; its log: $work/run.ndjson (kept)" >&2
   trap - EXIT
   tsplay lab down >/dev/null 2>&1 || true

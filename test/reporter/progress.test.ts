@@ -2,7 +2,9 @@
 // rsync's progress2 lines; plain output prints a line only every few seconds.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { EventOf } from '../../src/events.js'
+import type { EventOf, RunEvent } from '../../src/events.js'
+import { createReporter } from '../../src/reporter/index.js'
+import { pos, result, sink } from './fixtures.js'
 import { parseProgressLine, progressLines, progressMeter, withoutProgressLines, type Progress } from '../../src/executor/progress.js'
 import { parseProgress2, parseRsync } from '../../src/modules/net/rsync-output.js'
 import { formatProgress, ProgressPacer } from '../../src/reporter/progress.js'
@@ -77,4 +79,27 @@ test('plain output prints a step that runs long every five seconds, and nothing 
 test('a progress line says counts, totals, rate and time left', () => {
   assert.equal(formatProgress(ev(31000, { label: 'alice', files: 48210, totalFiles: 120000, bytes: 1288490188, bytesPerSecond: 41564199, etaSeconds: 130 })), 'alice: 48,210/120,000 files, 1.2 GiB, 40 MiB/s, about 2m10s left')
   assert.equal(formatProgress(ev(7000, { files: 12, filesPerSecond: 1.7 })), '12 files, 2 files/s, 7s so far')
+})
+
+const start = (name: string): RunEvent => ({ kind: 'task-start', name, pos: pos(3), hosts: ['new'], handler: false })
+
+test('the plain reporter prints a long step as a progress line between its banner and its result', async () => {
+  const s = sink()
+  const r = createReporter({ mode: 'plain', verbose: 0, diff: false, color: false, out: s.out })
+  for (const e of [start('sync'), ev(1000, { files: 10 }), ev(5500, { files: 90, totalFiles: 100, filesPerSecond: 16.4, etaSeconds: 1 }), ev(6000, { files: 100 })]) r.on(e)
+  r.on({ kind: 'task-result', host: 'new', task: 'sync', pos: pos(3), result: result('changed') })
+  await r.close()
+  assert.match(s.text(), /TASK \[sync\] \*+\nprogress: \[new\] 90\/100 files, 16 files\/s, about 1s left\nchanged: \[new\]\n/)
+})
+
+test('the terminal reporter shows the latest progress under the running task', async () => {
+  const s = sink()
+  const r = createReporter({ mode: 'tty', verbose: 0, diff: false, color: false, out: s.out })
+  r.on(start('sync'))
+  await new Promise((done) => setTimeout(done, 50))
+  r.on(ev(2000, { label: 'alice', files: 40, totalFiles: 100, filesPerSecond: 20, etaSeconds: 3 }))
+  await new Promise((done) => setTimeout(done, 150))
+  r.on({ kind: 'task-result', host: 'new', task: 'sync', pos: pos(3), result: result('ok') })
+  await r.close()
+  assert.match(s.text(), /new: alice: 40\/100 files, 20 files\/s, about 3s left/)
 })

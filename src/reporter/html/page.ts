@@ -27,7 +27,7 @@ export function renderReport(events: StampedEvent[]): string {
     otherSections(m),
     m.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '',
   ]
-  const title = `tsplay report: ${m.playbook || 'run'}`
+  const title = `tsplay report: ${m.playbook.split('/').pop() || 'run'}`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head>
@@ -44,7 +44,9 @@ function header(m: RunModel): string {
     ['plays', String(m.plays.length)],
     ['task results', String(m.bars.length)],
   ]
-  return `<header><h1>${esc(m.playbook || 'tsplay run')} <span class="badge ${verdict[0]}">${esc(verdict[0]!)}</span>${m.check ? ' <span class="badge check">--check</span>' : ''}</h1>
+  // The playbook's folder and name say which one it was; the full path is in the tooltip.
+  const shown = m.playbook.split('/').slice(-2).join('/')
+  return `<header><h1 title="${esc(m.playbook)}">${esc(shown || 'tsplay run')} <span class="badge ${verdict[0]}">${esc(verdict[0]!)}</span>${m.check ? ' <span class="badge check">--check</span>' : ''}</h1>
 <p class="muted">${esc(verdict[1]!)}</p><dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></header>`
 }
 

@@ -19,12 +19,13 @@ export function timeline(m: RunModel, windows: Window[]): string {
   const t0 = m.start
   const span = Math.max(1, m.end - t0)
   const x = (t: number) => LEFT + ((Math.min(Math.max(t, t0), m.end) - t0) / span) * WIDTH
-  const height = TOP + m.hosts.length * ROW + 26
+  // Room under the axis for the windows' labels.
+  const height = TOP + m.hosts.length * ROW + (windows.length ? 44 : 26)
   const parts: string[] = []
   m.plays.forEach((p, i) => {
     const x0 = x(p.start)
     const w = Math.max(1, x(p.end) - x0)
-    parts.push(`<rect class="play${i % 2}" x="${x0.toFixed(1)}" y="14" width="${w.toFixed(1)}" height="${height - 40}"><title>${esc(`play ${i + 1}: ${p.name} (${duration(p.end - p.start)})`)}</title></rect>`)
+    parts.push(`<rect class="play${i % 2}" x="${x0.toFixed(1)}" y="14" width="${w.toFixed(1)}" height="${TOP + m.hosts.length * ROW - 14}"><title>${esc(`play ${i + 1}: ${p.name} (${duration(p.end - p.start)})`)}</title></rect>`)
     // A play's name only where it fits; its number always.
     const label = w > 60 ? `${i + 1}. ${p.name}` : `${i + 1}`
     parts.push(`<text class="playname" x="${(x0 + 3).toFixed(1)}" y="26">${esc(fit(label, w))}</text>`)
@@ -40,7 +41,7 @@ export function timeline(m: RunModel, windows: Window[]): string {
     const x0 = x(w.start)
     const wd = Math.max(2, x(w.end) - x0)
     parts.push(`<rect class="win ${w.kind}" x="${x0.toFixed(1)}" y="${TOP - 4}" width="${wd.toFixed(1)}" height="${m.hosts.length * ROW + 8}"><title>${esc(`${w.label}: ${duration(w.end - w.start)}, ${clock(w.start)}–${clock(w.end)} UTC`)}</title></rect>`)
-    parts.push(`<text class="winlabel ${w.kind}" x="${(x0 + wd / 2).toFixed(1)}" y="${TOP + m.hosts.length * ROW + 16}" text-anchor="middle">${esc(`${w.label} ${duration(w.end - w.start)}`)}</text>`)
+    parts.push(`<text class="winlabel ${w.kind}" x="${(x0 + wd / 2).toFixed(1)}" y="${TOP + m.hosts.length * ROW + 32}" text-anchor="middle">${esc(`${w.label} ${duration(w.end - w.start)}`)}</text>`)
   }
   parts.push(axis(t0, span, x, TOP + m.hosts.length * ROW))
   return `<svg class="timeline" viewBox="0 0 ${LEFT + WIDTH + 20} ${height}" width="${LEFT + WIDTH + 20}" height="${height}" role="img" aria-label="timeline of the run">${parts.join('')}</svg>`
