@@ -1,8 +1,9 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key.
 import type { Module } from '../module.js'
 import { accountFacts } from './account_facts.js'
 import { cron } from './cron.js'
 import { apt } from './apt.js'
+import { authorizedKey } from './authorized_key.js'
 import { debconf } from './debconf.js'
 import { getent } from './getent.js'
 import { group } from './group.js'
@@ -12,4 +13,4 @@ import { service } from './service.js'
 import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey]
