@@ -46,7 +46,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   await preflight(log)
   // Other releases' trees are built (once, minutes) before anything of the lab exists.
   const lowers: Record<string, string> = {}
-  if (mail) for (const r of new Set(Object.values(releases))) lowers[r] = await ensureRootfs(r, log)
+  if (mail) await Promise.all([...new Set(Object.values(releases))].map(async (r) => (lowers[r] = await ensureRootfs(r, log))))
 
   const started = Date.now()
   const state: LabState = {

@@ -2,7 +2,8 @@
 // bookworm (postfix 3.7, yescrypt), new runs trixie (postfix 3.10). The whole playbook ports the
 // configuration, `postfix check` is clean on new, every user logs in with the same password, and
 // no mail streamed during the migration is lost. The debootstrap trees are cached on disk
-// (/var/cache/tsplay/rootfs): only the first run on a bare machine builds them.
+// (/var/cache/tsplay/rootfs): only the first run on a bare machine builds them (minutes, hence the
+// long timeout of the first bring-up; a hang guard, not a speed goal).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { imapFolders, labDown, labUp, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
@@ -13,7 +14,7 @@ import { migrate, sh, startStream, streamResult, type Stream } from './mail-stre
 const POSTFIX: Record<string, RegExp> = { bullseye: /^3\.5\./, bookworm: /^3\.7\./, trixie: /^3\.10\./ }
 
 for (const [from, to] of [['bullseye', 'trixie'], ['bookworm', 'trixie']] as const) {
-  describe(`migrate.yml from ${from} to ${to}, with client sending all along`, { timeout: 900_000 }, () => {
+  describe(`migrate.yml from ${from} to ${to}, with client sending all along`, { timeout: 1_800_000 }, () => {
     let lab: LabState
     let stream: Stream
     const ip = (h: string): string => lab.hosts.find((x) => x.name === h)!.ip
