@@ -3,6 +3,8 @@
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import { TemplateError, TsplayError } from '../errors.js'
 import { loadTasksFile } from '../playbook/load.js'
+import { applyKeywords, applyWhenTags, keywordsOf } from '../playbook/inherit.js'
+import { toTags } from '../playbook/normalize.js'
 import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderValue } from '../template/render.js'
@@ -174,6 +176,12 @@ async function runInclude(pc: PlayContext, task: Task, hosts: string[], scope: S
         throw new TsplayError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (… ${chain})`, { pos: task.pos, hint: 'A tasks file includes itself without end: give the include a when: that becomes false.' })
       }
       nodes = loadTasksFile(file, { role: scope.role, when: [], tags: task.tags, from: task.pos })
+      // `apply:` gives its keywords (tags, become, ...) to every included task, as in Ansible.
+      const apply = task.args.apply
+      if (apply && typeof apply === 'object' && !Array.isArray(apply)) {
+        applyWhenTags(nodes, [], toTags((apply as Vars).tags))
+        applyKeywords(nodes, keywordsOf(apply as Vars))
+      }
     } catch (e) {
       for (const h of on) fail(h, e)
       return

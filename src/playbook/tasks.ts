@@ -147,5 +147,10 @@ function importRole(src: SourceFile, path: Path, item: Record<string, unknown>, 
   for (const r of roles) ctx.handlers.push(...r.handlers)
   applyWhenTags(block.block, common.when, common.tags)
   applyKeywords([block], keywordsOf(item))
+  // include_role's `apply:` gives its keywords (tags, become, ...) to every task of the role.
+  if (isMapping(args.apply)) {
+    applyWhenTags(block.block, [], toTags(args.apply.tags))
+    applyKeywords(block.block, keywordsOf(args.apply))
+  }
   return block
 }

@@ -168,3 +168,20 @@ test('become_method: sudo is accepted and anything else is refused at load with 
   rmSync(dir, { recursive: true, force: true })
   await runs({ 'playbook.yml': play('    - debug: msg=x\n      become_method: sudo\n') })
 })
+
+test('apply: on include_tasks and include_role gives its keywords to every included task', async () => {
+  await runs(
+    {
+      'fails.yml': '- command: /bin/false\n',
+      'roles/r/tasks/main.yml': '- command: /bin/false\n',
+      'playbook.yml': play(`    - include_tasks:
+        file: fails.yml
+        apply: { ignore_errors: true }
+    - include_role:
+        name: r
+        apply: { ignore_errors: true }
+`),
+    },
+    (r) => assert.equal(r.stats.localhost?.ignored, 2),
+  )
+})
