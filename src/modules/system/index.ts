@@ -1,4 +1,4 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts.
 import type { Module } from '../module.js'
 import { accountFacts } from './account_facts.js'
 import { cron } from './cron.js'
@@ -8,9 +8,10 @@ import { debconf } from './debconf.js'
 import { getent } from './getent.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
+import { knownHosts } from './known_hosts.js'
 import { packageFacts } from './package_facts.js'
 import { service } from './service.js'
 import { sysctl } from './sysctl.js'
 import { user } from './user.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts]

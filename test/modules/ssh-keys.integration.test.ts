@@ -1,5 +1,5 @@
-// authorized_key for real over the local connection (the running user's own keys file in a temp
-// folder): the folder is made 0700, keys added once, then removed.
+// authorized_key and known_hosts for real over the local connection (files in a temp folder):
+// folders made 0700, keys added once, then removed.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -22,4 +22,13 @@ test('authorized_key adds a key (making its folder 0700), then is ok; absent rem
   assert.equal((statSync(path).mode & 0o777).toString(8), '600')
   await twice(run, read, 'authorized_key', { user, key: KEY, path, state: 'absent' })
   assert.equal(readFileSync(path, 'utf8'), '')
+})
+
+test('known_hosts adds a host key to a file of its own, then is ok; absent removes only that host', async () => {
+  const path = join(root, 'kh', 'known_hosts')
+  const read = () => (existsSync(path) ? readFileSync(path, 'utf8') : null)
+  await twice(run, read, 'known_hosts', { name: 'mx9.lab', key: 'mx9.lab ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIknownhost', path })
+  await twice(run, read, 'known_hosts', { name: 'other.lab', key: 'other.lab ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIother', path })
+  await twice(run, read, 'known_hosts', { name: 'mx9.lab', path, state: 'absent' })
+  assert.equal(readFileSync(path, 'utf8'), 'other.lab ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIother\n')
 })
