@@ -6,7 +6,7 @@ set -euo pipefail
 # chromium: the run report's test renders it headless (and scripts/report-screenshot.sh).
 PKGS=(iproute2 util-linux openssh-server openssh-client iptables rsync swaks postfix
   courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl file chromium
-  debootstrap debian-archive-keyring openssl)
+  debootstrap debian-archive-keyring openssl sasl2-bin libsasl2-modules opendkim)
 
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps.sh: must run as root (apt-get installs system packages)" >&2
