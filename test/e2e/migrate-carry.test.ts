@@ -6,7 +6,9 @@
 // mail delivered from new. One lab, one cutover.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { labDown, labExec, labUp, MAIL_USERS } from '../../src/lab/index.js'
@@ -74,9 +76,16 @@ install -o nobody -g nogroup -m 600 /dev/null /var/tmp/x.mbox
 printf 'From archive@old  Thu Jan  1 00:00:00 2026\\nSubject: archived on old\\n\\nkept\\n\\n' > /var/tmp/x.mbox
 printf 'staff: :include:/etc/mail/lists/staff.list\\nfilealias: /var/tmp/x.mbox\\n' >> /etc/aliases && newaliases
 printf 'bob\\n' > /home/carol/.forward && chown carol:carol /home/carol/.forward
+mkdir -p /srv/mail && useradd -m -d /srv/mail/dave -u 2004 -s /bin/bash dave
+install -d -o dave -g dave -m 700 /srv/mail/dave/Maildir /srv/mail/dave/Maildir/cur /srv/mail/dave/Maildir/new /srv/mail/dave/Maildir/tmp
+printf 'Message-Id: <dave-1@old.test>\nSubject: for dave\n\nhi\n' > '/srv/mail/dave/Maildir/cur/1700000000.M1P1.old.example.test:2,S'
+chown dave:dave /srv/mail/dave/Maildir/cur/*
+install -d -m 700 /root/Maildir /root/Maildir/cur /root/Maildir/new /root/Maildir/tmp
+printf 'Message-Id: <root-1@old.test>\nSubject: for postmaster\n\nhi\n' > '/root/Maildir/cur/1700000001.M1P1.old.example.test:2,S'
 /etc/init.d/postfix restart >/dev/null
 for i in 1 2 3; do printf 'Message-Id: <queued-%s@old.test>\\nSubject: queued %s\\n\\nfar away\\n' $i $i | sendmail -f root far@remote.test; done
-printf 'Message-Id: <held-1@old.test>\\nSubject: hold me\\n\\nheld\\n' | sendmail -f root far@remote.test`
+printf 'Message-Id: <held-1@old.test>\\nSubject: hold me\\n\\nheld\\n' | sendmail -f root far@remote.test
+printf 'Message-Id: <held-local@old.test>\\nSubject: hold me\\n\\nheld for alice\\n' | sendmail -f root alice@example.test`
 
 const CARRIED = ['/etc/ssl/mail/mail.pem', '/etc/ssl/mail/mail.key', '/etc/postfix/virtual', '/etc/postfix/header_checks', '/etc/postfix/transport', '/etc/postfix/sasl/smtpd.conf', '/etc/mail/lists/staff.list', '/var/tmp/x.mbox', '/home/carol/.forward']
 const statOf = (host: string) => sh(host, `stat -c '%n %U:%G %a %s' ${CARRIED.join(' ')}`)
@@ -124,10 +133,10 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
       assert.ok(r.out.includes(s), `--check output names ${s}`)
     }
     assert.match(r.out, /mail ports of old: 25, 110, 143, 587/)
-    assert.match(r.out, /queue: would move 4 queue files of old/)
+    assert.match(r.out, /queue: would move 5 queue files of old/)
     assert.ok(keyLine.length > 20 && !r.out.includes(keyLine) && !r.out.includes('PRIVATE KEY'), 'no key material in the output')
     assert.equal(await sh('new', 'ls /etc/ssl/mail 2>/dev/null; getent passwd alice || true'), '')
-    assert.equal((await sh('old', "find /var/spool/postfix/deferred /var/spool/postfix/hold -type f | wc -l")).trim(), '4')
+    assert.equal((await sh('old', "find /var/spool/postfix/deferred /var/spool/postfix/hold -type f | wc -l")).trim(), '5')
   })
 
   it('prepare refuses before any change when new has its own, different copy of a referenced file', async () => {
@@ -165,8 +174,12 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
   it('the whole playbook cuts over, moves the queue, and verify counts it and resolves every alias', async () => {
     const r = await migrate([])
     assert.equal(r.code, 0, r.out)
-    assert.match(r.out, /queue: 4 moved from old \(deferred 3, hold 1\), held mail stays held/)
-    assert.match(r.out, /verify: 0 messages missing, 0 differ;.*aliases: all \d+ of old resolve on new as on old; queue: 4 moved, 0 left on old/)
+    assert.match(r.out, /queue: 5 moved from old \(deferred 3, hold 2\), held mail stays held/)
+    assert.match(r.out, /verify: 0 messages missing, 0 differ;.*aliases: all \d+ of old resolve on new as on old; queue: 5 moved, 0 left on old/)
+    // The mailbox set: root's Maildir and a home outside /home are synced and verified too.
+    assert.match(r.out, /verify: 0 messages missing[^\n]*dave 1→1[^\n]*root 1→1/)
+    assert.match(await sh('new', 'grep -l "<dave-1@old.test>" /srv/mail/dave/Maildir/cur/*; stat -c %U /srv/mail/dave/Maildir/cur/*'), /dave\n$/)
+    assert.match(await sh('new', 'grep -l "<root-1@old.test>" /root/Maildir/cur/*'), /root\/Maildir/)
     const outage = /outage window: (\d+\.\d) s/.exec(r.out)
     console.log(`# carry cutover run ${(r.ms / 1000).toFixed(1)} s, outage window ${outage?.[1]} s`)
   })
@@ -185,9 +198,9 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     await waitUntil(() => has('/home/bob/Maildir', 'carry-carol'), 30_000, "carol's .forward to send her mail to bob")
   })
 
-  it("old's queue is on new: the deferred mail leaves from new, the held mail stays held until released", async () => {
+  it("old's queue is on new: the deferred mail leaves from new, held mail (remote and local) stays held until released", async () => {
     assert.equal((await sh('old', 'find /var/spool/postfix/incoming /var/spool/postfix/active /var/spool/postfix/deferred /var/spool/postfix/hold -type f | wc -l')).trim(), '0')
-    assert.equal((await sh('new', `postqueue -j | grep -c '"queue_name": *"hold"'`)).trim(), '1')
+    assert.equal((await sh('new', `postqueue -j | grep -c '"queue_name": *"hold"'`)).trim(), '2')
     // remote.test starts to accept mail (on client, port 2525).
     await sh('client', `id far >/dev/null 2>&1 || useradd -M far
 postconf -e 'mydestination = $myhostname, localhost, remote.test'
@@ -199,6 +212,7 @@ postconf -M '2525/inet=2525 inet n - n - - smtpd'
     assert.doesNotMatch(await far(), /held-1/)
     await sh('new', 'postsuper -H ALL && postqueue -f')
     await waitUntil(async () => /held-1/.test(await far()), 60_000, 'the released mail to arrive from new')
+    await waitUntil(async () => (await sh('new', "grep -rlsF '<held-local@old.test>' /home/alice/Maildir || true")).length > 0, 60_000, 'the released local mail to reach alice on new')
     assert.deepEqual((await far()).split('\n').filter(Boolean).map((l) => l.replace(/^.*</, '<')), ['<held-1@old.test>', '<queued-1@old.test>', '<queued-2@old.test>', '<queued-3@old.test>'])
   })
 
@@ -212,6 +226,29 @@ postconf -M '2525/inet=2525 inet n - n - - smtpd'
     console.log(`# carry stream: ${sent.length} sent, ${found.length} arrived on new`)
     assert.deepEqual(sent.filter((id) => !found.includes(id)), [])
     assert.equal(found.length, new Set(found).size, 'no duplicates')
+  })
+
+  it("the decommission backup holds the same mailbox set: homes outside /home, root's Maildir, alias file targets", async () => {
+    const dest = mkdtempSync(join(tmpdir(), 'tsplay-carry-backup-'))
+    try {
+      const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, join(projectRoot(), 'playbooks', 'decommission.yml'), '-i', lab.inventoryDir, '--tags', 'backup',
+          '-e', `backup_dest=${dest}`, '-e', '{"backup_paths": ["/etc/postfix"]}'], { env: { ...process.env, CI: 'true', NO_COLOR: '1' } })
+        let out = ''
+        child.stdout.on('data', (d) => (out += d))
+        child.stderr.on('data', (d) => (out += d))
+        child.on('close', (code) => resolve({ code, out }))
+      })
+      assert.equal(r.code, 0, r.out)
+      const [name] = readdirSync(dest)
+      const list = spawnSync('tar', ['-tzf', join(dest, name!, 'data.tar.gz')], { encoding: 'utf8' }).stdout
+      assert.match(list, /^srv\/mail\/dave\/Maildir\/cur\/1700000000/m)
+      assert.match(list, /^root\/Maildir\/cur\/1700000001/m)
+      assert.match(list, /^var\/tmp\/x\.mbox$/m)
+      assert.match(list, /^etc\/postfix\/main\.cf$/m)
+    } finally {
+      rmSync(dest, { recursive: true, force: true })
+    }
   })
 
   it("after the cutover prepare refuses to copy old over new: a password, an alias and a setting changed on new stay", async () => {

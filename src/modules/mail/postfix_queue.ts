@@ -1,6 +1,6 @@
 // postfix_queue: drain postfix's queue of mail for local domains (flush, then wait until none is
-// left), so no mail the host accepted stays behind when postfix stops. Mail for other domains is
-// only counted: it belongs to other servers and survives in the queue.
+// left), so no mail the host accepted stays behind when postfix stops. Mail for other domains and
+// held mail are only counted: they stay in the queue (the migration moves it to new).
 import { sh } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
 import { read } from '../read.js'
@@ -42,10 +42,10 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** Flush, then poll until no queued recipient is local, or fail after $1 seconds. */
+/** Flush, then poll until no queued recipient outside the hold queue is local, or fail after $1 seconds. */
 const DRAIN = `end=$(( $(date +%s) + $1 )); re=$2
 postqueue -f
-while n=$(postqueue -j | grep -ciE "\\"address\\": *\\"[^\\"]*@($re)\\""); [ "$n" -gt 0 ]; do
+while n=$(postqueue -j | grep -v "\\"queue_name\\": *\\"hold\\"" | grep -ciE "\\"address\\": *\\"[^\\"]*@($re)\\""); [ "$n" -gt 0 ]; do
   [ "$(date +%s)" -ge "$end" ] && { echo "still $n messages for local domains in the queue after $1 s" >&2; postqueue -p >&2; exit 1; }
   sleep 0.3
 done
@@ -74,10 +74,12 @@ export const postfixQueue = defineModule<PostfixQueueArgs, PostfixQueueState>({
   },
 
   plan(args, state) {
-    const local = state.messages.filter((m) => m.recipients.some((r) => isLocal(r, state.domains)))
-    const other = state.messages.length - local.length
-    const data = { local: local.length, other, domains: state.domains, queue_ids: local.map((m) => m.id) }
-    const rest = other ? `; ${other} for other domains stay queued` : ''
+    // Held mail is never delivered by a flush: it stays queued (the migration moves it with the queue).
+    const held = state.messages.filter((m) => m.queue === 'hold').length
+    const local = state.messages.filter((m) => m.queue !== 'hold' && m.recipients.some((r) => isLocal(r, state.domains)))
+    const other = state.messages.length - local.length - held
+    const data = { local: local.length, other, held, domains: state.domains, queue_ids: local.map((m) => m.id) }
+    const rest = `${other ? `; ${other} for other domains stay queued` : ''}${held ? `; ${held} held stay held` : ''}`
     if (local.length === 0) return { changes: [], data, reason: `no mail for local domains in the queue${rest}` }
     const re = state.domains.map(escapeRe).join('|')
     return {
