@@ -2,7 +2,7 @@
 // mode/owner on the parents state=directory creates, the _diff_peek probe. Real runs, temp folder.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runner, twice } from './real-run.js'
@@ -16,7 +16,8 @@ test('file state=hard with an existing directory as path links src into it under
   const d = join(root, 'hard')
   mkdirSync(join(d, 'into'), { recursive: true })
   writeFileSync(join(d, 'src.txt'), 'x')
-  const r = await twice(run, () => null, 'file', { path: join(d, 'into'), src: join(d, 'src.txt'), state: 'hard' })
+  const linked = join(d, 'into', 'src.txt')
+  const r = await twice(run, () => (existsSync(linked) ? statSync(linked).ino : null), 'file', { path: join(d, 'into'), src: join(d, 'src.txt'), state: 'hard' })
   assert.equal(r.data.path, join(d, 'into', 'src.txt'))
   assert.equal(statSync(join(d, 'into', 'src.txt')).ino, statSync(join(d, 'src.txt')).ino)
 })
@@ -24,7 +25,7 @@ test('file state=hard with an existing directory as path links src into it under
 test('file state=directory gives the parents it creates the same mode, as Ansible does', async () => {
   const top = join(root, 'dirs')
   mkdirSync(top)
-  await twice(run, () => null, 'file', { path: join(top, 'a/b/c'), state: 'directory', mode: '0700' })
+  await twice(run, () => ['a', 'a/b', 'a/b/c'].map((p) => existsSync(join(top, p)) && modeOf(join(top, p))), 'file', { path: join(top, 'a/b/c'), state: 'directory', mode: '0700' })
   assert.deepEqual(['a', 'a/b', 'a/b/c'].map((p) => modeOf(join(top, p))), ['700', '700', '700'])
   assert.equal(modeOf(top), '755', 'an existing parent is left alone')
 })
