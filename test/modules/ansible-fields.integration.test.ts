@@ -65,3 +65,8 @@ test('replace rewrites every match for real, then reports no change; check mode 
   assert.equal(readFileSync(f, 'utf8'), '10.0.0.1 new\n10.0.0.2 new\n')
   assert.equal((await run('replace', args)).status, 'ok')
 })
+
+test("copy's result says state: file, as Ansible's", async () => {
+  const r = await run('copy', { content: 'x\n', dest: join(root, 'copied') })
+  assert.deepEqual([r.status, r.data.state, r.data.dest], ['changed', 'file', join(root, 'copied')])
+})

@@ -105,7 +105,8 @@ export function planCopyLike(args: CopyLikeArgs, state: CopyLikeState, ctx: Plan
   }
   const w = planWrite(want, target, state.euid, { owner: args.owner, group: args.group, mode, backup: args.backup, validate: args.validate }, ctx.diff)
   if (w.error) return { changes, failed: w.error }
-  const data = { dest: target.path, checksum: sha1(want), size: toBuffer(want).length }
+  // Ansible's copy/template result: state is always 'file'.
+  const data = { dest: target.path, checksum: sha1(want), size: toBuffer(want).length, state: 'file' }
   const plan: Plan = { changes: [...changes, ...w.changes], reason: w.reason, data }
   if (w.diff.length) plan.diff = w.diff
   return plan
