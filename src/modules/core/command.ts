@@ -27,7 +27,7 @@ export const command = defineModule<CommandArgs, GuardState>({
       argv: { type: 'array', items: { type: 'string' }, description: 'The command as a list of words (same as a list in cmd).' },
       chdir: { type: 'string', description: 'Run the command in this folder.' },
       ...guardProperties,
-      executable: { type: 'string', description: 'Program to run instead of the first word (which is then dropped), as Python runs argv with executable=.' },
+      executable: { type: 'string', description: "Ignored with a warning, as in Ansible since 2.4 (use shell's executable)." },
       ...runProperties,
     },
   },
@@ -54,6 +54,10 @@ export const command = defineModule<CommandArgs, GuardState>({
     if (words.length === 0) return { changes: [], failed: 'No command given: set cmd or argv.' }
     const skip = guardPlan(args, state, words)
     if (skip) return skip
-    return runPlan(argv(args.executable === undefined ? words : [args.executable, ...words.slice(1)]), args, ctx)
+    const plan = runPlan(argv(words), args, ctx)
+    if (args.executable !== undefined) {
+      plan.data = { ...plan.data, warnings: [`As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`] }
+    }
+    return plan
   },
 })

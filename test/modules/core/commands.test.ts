@@ -107,9 +107,10 @@ test('strip_empty_ends false keeps the trailing line breaks of stdout; true (def
   assert.deepEqual(stripped.data.stdout_lines, ['a'])
 })
 
-test('command with executable runs that program with the other words as arguments', async () => {
-  const r = await run('command', { cmd: 'ignored-name hello', executable: '/bin/echo' })
+test("command ignores executable with Ansible's warning and runs the command as given", async () => {
+  const r = await run('command', { cmd: 'echo hello', executable: '/bogus' })
   assert.equal(r.data.stdout, 'hello')
+  assert.match(String((r.data.warnings as string[])[0]), /no longer supported with the 'command' module. Not using '\/bogus'/)
 })
 
 test('creates= on a line of its own in a multi-line shell is honoured and the script runs without it', async () => {
