@@ -12,6 +12,7 @@ import type { TaskResult } from './result.js'
 export async function runModule(mod: Module<any, any>, args: unknown, ctx: ModuleContext): Promise<TaskResult> {
   const started = Date.now()
   const done = (r: Omit<TaskResult, 'durationMs'>): TaskResult => ({ ...r, durationMs: Date.now() - started })
+  if (ctx.check && mod.checkMode === 'verify') return done({ status: 'skipped', msg: 'skipped in check mode: it verifies what the run makes', data: {} })
   let plan: Plan
   try {
     const state = await mod.gather(args, ctx)

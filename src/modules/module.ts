@@ -126,8 +126,11 @@ export interface Module<Args = Record<string, unknown>, State = unknown> {
   /** Key that takes free-form text (`command: ls -l` → { cmd: 'ls -l' }). */
   freeForm?: string
   /** 'skip': in --check the task is skipped when it has changes (command, shell, raw); a function
-   * decides from the args (command with creates/removes predicts "would have run"). */
-  checkMode?: 'plan' | 'skip' | ((args: Args) => 'plan' | 'skip')
+   * decides from the args (command with creates/removes predicts "would have run").
+   * 'verify': the module checks what the run has made (a login probe): in --check those changes
+   * were only predicted, so it is skipped without reading, and no role needs `when: not
+   * ansible_check_mode` for it. */
+  checkMode?: 'plan' | 'skip' | 'verify' | ((args: Args) => 'plan' | 'skip')
   /** Read current state over the connection. Reading only: never changes the target. */
   gather(args: Args, ctx: ModuleContext): Promise<State>
   /** Pure: from args and state, the changes and diff, or the reason nothing changes. */

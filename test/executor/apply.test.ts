@@ -209,3 +209,12 @@ test('UnreachableError and bugs propagate', async () => {
   const bug = defineModule({ name: 'b', description: '', schema: {}, gather: async () => null, plan: () => { throw new TypeError('oops') } })
   await assert.rejects(runModule(bug, {}, localContext()), TypeError)
 })
+
+test('a module that verifies what the run made is skipped in --check without reading', async () => {
+  let read = false
+  const mod = defineModule({ name: 'v', description: '', schema: {}, checkMode: 'verify', gather: async () => { read = true; return null }, plan: () => ({ changes: [], reason: 'fine' }) })
+  const checked = await runModule(mod, {}, localContext({ check: true }))
+  assert.equal(checked.status, 'skipped')
+  assert.equal(read, false)
+  assert.equal((await runModule(mod, {}, localContext())).status, 'ok')
+})

@@ -5,6 +5,7 @@ import { maildirDigest } from './maildir_digest.js'
 import { nsupdate } from './nsupdate.js'
 import { postfixQueue } from './postfix_queue.js'
 import { smtpSend } from './smtp_send.js'
+import { mailLogin } from './mail_login.js'
 import { timer } from './timer.js'
 
-export const mailModules: Module<any, any>[] = [timer, maildirDigest, postfixQueue, smtpSend, dnsRecord, nsupdate]
+export const mailModules: Module<any, any>[] = [timer, maildirDigest, postfixQueue, smtpSend, dnsRecord, nsupdate, mailLogin]
