@@ -85,7 +85,7 @@ test('a wrong password fails the login check with the server\'s answer and never
   const r = await runIn(play({ courier_imap_address: newIp, courier_pop_address: newIp, courier_pop3d_settings: { MAXPERIP: 8 }, courier_check_user: 'alice', courier_check_password: 'Wr0ng-Secret' }), { inventory })
   assert.notEqual(r.code, 0)
   const msg = loginMessage(r)
-  assert.match(msg, /courier login check failed for alice/)
+  assert.match(msg, /mail login failed for alice/)
   assert.match(msg, /POP3 [\d.]+:110: login as alice refused: -ERR/)
   assert.match(msg, /IMAP [\d.]+:143: login as alice refused: a NO/)
   assert.doesNotMatch(JSON.stringify(r.events), /Wr0ng-Secret/)
