@@ -3,84 +3,18 @@
 // for real. Every streamed mail must land exactly once in the right Maildir on new.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { labDown, labExec, labUp, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
-import { projectRoot } from '../../src/lab/config.js'
 import type { LabState } from '../../src/lab/index.js'
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
-const playbook = join(projectRoot(), 'playbooks', 'migrate.yml')
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-interface Run {
-  code: number | null
-  out: string
-  ms: number
-}
+import { assertOldServes as oldServes, assertStreamArrivedOnce, hostIp, migrate as run, sh, sleep, startStream, waitUntil, type Run, type Stream } from './migrate-lab.js'
 
 let lab: LabState
 let inventory: string
-const ip = (h: string): string => lab.hosts.find((x) => x.name === h)!.ip
-
-/** Run the migration playbook through the CLI; `during(child)` may act while it runs. */
-function migrate(args: string[], during?: (kill: (s: NodeJS.Signals) => void, out: () => string) => Promise<void>): Promise<Run> {
-  return new Promise((resolve) => {
-    const started = Date.now()
-    const child = spawn(process.execPath, [cli, playbook, '-i', inventory, ...args], {
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', TSPLAY_GRACE_SECONDS: '2' },
-    })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    void during?.((s) => child.kill(s), () => out)
-    child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }))
-  })
-}
-
-async function sh(host: string, script: string): Promise<string> {
-  const r = await labExec(host, ['bash', '-c', script])
-  return r.stdout
-}
-
-/** Poll `check` every 50 ms until it is true or `ms` pass. */
-async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
-
-/** Old serves again after a rollback: postfix and POP3 answer, no forward, no SMTP refusal. */
-async function assertOldServes(): Promise<void> {
-  const rules = await sh('old', 'iptables -t nat -S; iptables -S')
-  assert.doesNotMatch(rules, /tsplay-forward|tsplay-cutover-block/)
-  const banner = await sh('client', `exec 3<>/dev/tcp/${ip('old')}/25; head -1 <&3`)
-  assert.match(banner, /^220 old\.example\.test/)
-  // courier was just started again: give authdaemon a moment before the first login.
-  let count = 0
-  await waitUntil(async () => {
-    count = await pop3Uidl(ip('old'), MAIL_USERS[0]!.name, MAIL_USERS[0]!.password).then((p) => p.count, () => 0)
-    return count >= 20
-  }, 10_000, `POP3 on old (last STAT count ${count})`)
-}
-
-// The stream: client's swaks hands each mail to client's own postfix, which relays to old's
-// address and retries deferred mail every 5 s, as a sending MTA on the Internet would.
-const STREAM = `i=0; rm -f /tmp/stream.stop /tmp/stream.sent
-until [ -e /tmp/stream.stop ]; do
-  i=$((i+1)); u=$(( i % 3 ))
-  case $u in 0) to=alice;; 1) to=bob;; 2) to=carol;; esac
-  swaks --server 127.0.0.1 --from sender@client.example.test --to "$to@example.test" \\
-    --header "Message-Id: <stream-$i-$to@e2e.test>" --header "Subject: stream $i" --body "mail $i" \\
-    --silent 2 >/dev/null 2>&1 && echo "stream-$i-$to" >> /tmp/stream.sent
-  sleep 0.05
-done`
+const ip = (h: string): string => hostIp(lab, h)
+const migrate = (args: string[], during?: Parameters<typeof run>[2]): Promise<Run> => run(inventory, args, during)
+const assertOldServes = (): Promise<void> => oldServes(lab)
 
 describe('playbooks/migrate.yml on the lab, with client sending all along', { timeout: 300_000 }, () => {
-  let stream: Promise<unknown>
+  let stream: Stream
   const uidlsBefore: Record<string, string[]> = {}
 
   before(async () => {
@@ -108,8 +42,7 @@ describe('playbooks/migrate.yml on the lab, with client sending all along', { ti
     assert.equal(r.code, 0, r.out)
     assert.equal(await sh('new', 'getent passwd alice bob carol | cut -d: -f1,3,4'), 'alice:2001:2001\nbob:2002:2002\ncarol:2003:2003\n')
     assert.match(r.out, /POP3 and IMAP logins succeed\] \**\nok: \[new\]/)
-    stream = labExec('client', ['bash', '-c', STREAM])
-    await waitUntil(async () => Number(await sh('client', 'wc -l < /tmp/stream.sent 2>/dev/null || echo 0')) >= 5, 30_000, 'the stream to start')
+    stream = await startStream()
   })
 
   it('presync copies the mail, reports what a final sync would move and records its time', async () => {
@@ -168,24 +101,8 @@ describe('playbooks/migrate.yml on the lab, with client sending all along', { ti
 
   it('every streamed mail arrives exactly once, in the right Maildir on new', async () => {
     await sleep(3000) // mail sent to old's address after the cutover, through the forward
-    await sh('client', 'touch /tmp/stream.stop')
-    await stream
-    await sh('client', 'postqueue -f')
-    await waitUntil(async () => /Mail queue is empty/.test(await sh('client', 'postqueue -p')), 90_000, "client's queue to empty")
-    const sent = (await sh('client', 'cat /tmp/stream.sent')).split('\n').filter(Boolean)
-    assert.ok(sent.length >= 100, `only ${sent.length} sent`)
-    const found = new Map<string, string[]>()
-    for (const u of MAIL_USERS) {
-      const ids = await sh('new', `grep -rhoi '^Message-Id: <stream-[^>]*>' /home/${u.name}/Maildir | sed -E 's/^[^<]*<([^@]*)@.*/\\1/'`)
-      for (const id of ids.split('\n').filter(Boolean)) found.set(id, [...(found.get(id) ?? []), u.name])
-    }
-    const missing = sent.filter((id) => !found.has(id))
-    const twice = [...found].filter(([, us]) => us.length > 1).map(([id]) => id)
-    const wrongBox = [...found].filter(([id, us]) => !id.endsWith(`-${us[0]}`)).map(([id]) => id)
-    console.log(`# stream: ${sent.length} sent, ${found.size} arrived on new, ${missing.length} missing, ${twice.length} duplicated`)
-    assert.deepEqual(missing, [])
-    assert.deepEqual(twice, [])
-    assert.deepEqual(wrongBox, [])
+    const sent = await assertStreamArrivedOnce(stream)
+    assert.ok(sent >= 100, `only ${sent} sent`)
   })
 
   it("courier POP3 on new serves the migrated mail with old's UIDLs", async () => {

@@ -116,7 +116,8 @@ rollback)
   fi
   i=0
   while [ -e "$C" ] && [ $i -lt 1200 ]; do i=$((i + 1)); sleep 0.1; done
-  if [ -e "$D/watchdog.fired" ]; then echo "restored by the watchdog: $(cat "$D/watchdog.fired")"; rm -f "$S"; exit 0; fi
+  # Restore once more: a change the controller made while the watchdog restored is undone too.
+  if [ -e "$D/watchdog.fired" ]; then restore; rm -f "$S"; echo "restored by the watchdog: $(cat "$D/watchdog.fired")"; exit 0; fi
   if [ -r "$S" ]; then log "rollback by the controller (no watchdog armed)"; restore; rm -f "$S"; echo "restored by the controller"; exit 0; fi
   echo "nothing recorded: nothing was changed"
   ;;

@@ -1,0 +1,110 @@
+// What the migration's e2e tests share: running playbooks/migrate.yml through the CLI against the
+// lab, shell on lab hosts, polling, "old serves again", and the client's mail stream.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { labExec, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
+import { projectRoot } from '../../src/lab/config.js'
+import type { LabState } from '../../src/lab/index.js'
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
+const playbook = join(projectRoot(), 'playbooks', 'migrate.yml')
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface Run {
+  code: number | null
+  out: string
+  ms: number
+}
+
+/** Run the migration playbook through the CLI; `during(kill, out)` may act while it runs. */
+export function migrate(inventory: string, args: string[], during?: (kill: (s: NodeJS.Signals) => void, out: () => string) => Promise<void>): Promise<Run> {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const child = spawn(process.execPath, [cli, playbook, '-i', inventory, ...args], {
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', TSPLAY_GRACE_SECONDS: '2' },
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    void during?.((s) => child.kill(s), () => out)
+    child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }))
+  })
+}
+
+export async function sh(host: string, script: string): Promise<string> {
+  const r = await labExec(host, ['bash', '-c', script])
+  return r.stdout
+}
+
+/** Poll `check` every 50 ms until it is true or `ms` pass. */
+export async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+export const hostIp = (lab: LabState, h: string): string => lab.hosts.find((x) => x.name === h)!.ip
+
+/** Old serves again after a rollback: postfix and POP3 answer, no forward, no SMTP refusal. */
+export async function assertOldServes(lab: LabState, ms = 10_000): Promise<void> {
+  const rules = await sh('old', 'iptables -t nat -S; iptables -S')
+  assert.doesNotMatch(rules, /tsplay-forward|tsplay-cutover-block/)
+  const banner = await sh('client', `exec 3<>/dev/tcp/${hostIp(lab, 'old')}/25; head -1 <&3`)
+  assert.match(banner, /^220 old\.example\.test/)
+  // courier was just started again: give authdaemon a moment before the first login.
+  let count = 0
+  await waitUntil(async () => {
+    count = await pop3Uidl(hostIp(lab, 'old'), MAIL_USERS[0]!.name, MAIL_USERS[0]!.password).then((p) => p.count, () => 0)
+    return count >= 20
+  }, ms, `POP3 on old (last STAT count ${count})`)
+}
+
+// The stream: client's swaks hands each mail to client's own postfix, which relays to old's
+// address and retries deferred mail every 5 s, as a sending MTA on the Internet would.
+const STREAM = `i=0; rm -f /tmp/stream.stop /tmp/stream.sent
+until [ -e /tmp/stream.stop ]; do
+  i=$((i+1)); u=$(( i % 3 ))
+  case $u in 0) to=alice;; 1) to=bob;; 2) to=carol;; esac
+  swaks --server 127.0.0.1 --from sender@client.example.test --to "$to@example.test" \\
+    --header "Message-Id: <stream-$i-$to@e2e.test>" --header "Subject: stream $i" --body "mail $i" \\
+    --silent 2 >/dev/null 2>&1 && echo "stream-$i-$to" >> /tmp/stream.sent
+  sleep 0.05
+done`
+
+export interface Stream {
+  /** Settles when the stream's shell ends. */
+  done: Promise<unknown>
+}
+
+/** Start client's stream; resolves once a few mails went out. */
+export async function startStream(): Promise<Stream> {
+  const done = labExec('client', ['bash', '-c', STREAM])
+  await waitUntil(async () => Number(await sh('client', 'wc -l < /tmp/stream.sent 2>/dev/null || echo 0')) >= 5, 30_000, 'the stream to start')
+  return { done }
+}
+
+/** Stop the stream, let client's queue empty, and check every streamed mail is on new exactly once, in the right Maildir. */
+export async function assertStreamArrivedOnce(stream: Stream): Promise<number> {
+  await sh('client', 'touch /tmp/stream.stop')
+  await stream.done
+  await sh('client', 'postqueue -f')
+  await waitUntil(async () => /Mail queue is empty/.test(await sh('client', 'postqueue -p')), 90_000, "client's queue to empty")
+  const sent = (await sh('client', 'cat /tmp/stream.sent')).split('\n').filter(Boolean)
+  const found = new Map<string, string[]>()
+  for (const u of MAIL_USERS) {
+    const ids = await sh('new', `grep -rhoi '^Message-Id: <stream-[^>]*>' /home/${u.name}/Maildir | sed -E 's/^[^<]*<([^@]*)@.*/\\1/'`)
+    for (const id of ids.split('\n').filter(Boolean)) found.set(id, [...(found.get(id) ?? []), u.name])
+  }
+  const missing = sent.filter((id) => !found.has(id))
+  const twice = [...found].filter(([, us]) => us.length > 1).map(([id]) => id)
+  const wrongBox = [...found].filter(([id, us]) => !id.endsWith(`-${us[0]}`)).map(([id]) => id)
+  console.log(`# stream: ${sent.length} sent, ${found.size} arrived on new, ${missing.length} missing, ${twice.length} duplicated`)
+  assert.deepEqual(missing, [])
+  assert.deepEqual(twice, [])
+  assert.deepEqual(wrongBox, [])
+  return sent.length
+}
