@@ -3,7 +3,7 @@
 // writes bench/results/latest.{md,json}. Timing never fails anything: only broken runs do.
 //
 //   node dist/bench/run.js [--rounds 3] [--max-hosts 50|100] [--only overhead,ansible,migration]
-//                          [--big-mailbox 1000000] [--out bench/results]
+//                          [--big-mailbox 1000000] [--cutover-messages 100000] [--out bench/results]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg as osLoadavg, totalmem, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -14,6 +14,7 @@ import { ansibleVersion, bringUp, cleanupAll, ensureTools, onCleanup, trapSignal
 import { markdown, type BenchResults } from './lib/report.js'
 import { vsAnsible, type Plan } from './suites/ansible.js'
 import { bigDigest, mailSync } from './suites/migration.js'
+import { cutoverAtScale } from './suites/cutover.js'
 import { overhead } from './suites/overhead.js'
 import type { BenchContext } from './lib/context.js'
 
@@ -22,13 +23,14 @@ interface Flags {
   maxHosts: number
   only: Set<string>
   bigMailbox: number
+  cutoverMessages: number
   out: string
 }
 
-const SUITES = ['overhead', 'ansible', 'migration'] as const
+const SUITES = ['overhead', 'ansible', 'migration', 'cutover'] as const
 
 function parseFlags(argv: string[], root: string): Flags {
-  const f: Flags = { rounds: 3, maxHosts: 50, only: new Set(SUITES), bigMailbox: 1_000_000, out: join(root, 'bench', 'results') }
+  const f: Flags = { rounds: 3, maxHosts: 50, only: new Set(SUITES), bigMailbox: 1_000_000, cutoverMessages: 100_000, out: join(root, 'bench', 'results') }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const val = (): string => {
@@ -44,12 +46,13 @@ function parseFlags(argv: string[], root: string): Flags {
     if (a === '--rounds') f.rounds = int(1, 20)
     else if (a === '--max-hosts') f.maxHosts = int(1, 100)
     else if (a === '--big-mailbox') f.bigMailbox = int(0, 2_000_000)
+    else if (a === '--cutover-messages') f.cutoverMessages = int(1_000, 2_000_000)
     else if (a === '--out') f.out = val()
     else if (a === '--only') {
       f.only = new Set(val().split(','))
       for (const s of f.only) if (!(SUITES as readonly string[]).includes(s)) throw new Error(`--only: unknown suite ${s} (${SUITES.join(', ')})`)
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('node dist/bench/run.js [--rounds N] [--max-hosts 50|100] [--only overhead,ansible,migration] [--big-mailbox N (0: skip)] [--out DIR]\n')
+      process.stdout.write('node dist/bench/run.js [--rounds N] [--max-hosts 50|100] [--only overhead,ansible,migration,cutover] [--big-mailbox N (0: skip)] [--cutover-messages N] [--out DIR]\n')
       process.exit(0)
     } else throw new Error(`unknown option ${a}`)
   }
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const plans: Plan[] = sizes.map((n) => ({ hosts: n, tools: n === 10 ? ['tsplay', 'ansible-best', 'ansible-default'] : ['tsplay', 'ansible-best'] }))
   if (flags.maxHosts > 50) plans.push({ hosts: flags.maxHosts, tools: ['tsplay'] })
   const benchHosts = flags.only.has('ansible') ? flags.maxHosts : 1
-  const mail = flags.only.has('migration')
+  const mail = flags.only.has('migration') || flags.only.has('cutover')
   const tmp = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
   onCleanup(() => rmSync(tmp, { recursive: true, force: true }))
   const results: BenchResults = {
@@ -98,6 +101,10 @@ async function main(): Promise<void> {
         log(`3b. maildir_digest on one mailbox of ${flags.bigMailbox.toLocaleString('en')} tiny messages`)
         results.digest = await bigDigest(ctx, flags.bigMailbox)
       }
+    }
+    if (flags.only.has('cutover')) {
+      log(`5. Cutover at scale: ${flags.cutoverMessages.toLocaleString('en')} messages, 1% churn; tsplay's cutover vs stop + one plain rsync -aHAX --delete`)
+      results.cutover = await cutoverAtScale(ctx, flags.cutoverMessages)
     }
   } finally {
     await cleanupAll(log)

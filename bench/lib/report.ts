@@ -1,4 +1,5 @@
 // The results as one JSON object and as Markdown tables (bench/results/latest.{json,md}).
+import type { CutoverResult } from '../suites/cutover.js'
 import type { AnsibleResult, ToolStats } from '../suites/ansible.js'
 import type { DigestResult, SyncResult } from '../suites/migration.js'
 import type { OverheadResult } from '../suites/overhead.js'
@@ -12,6 +13,7 @@ export interface BenchResults {
   ansible?: AnsibleResult
   mailSync?: SyncResult
   digest?: DigestResult
+  cutover?: CutoverResult
 }
 
 const goal = (ok: boolean): string => (ok ? 'met' : '**missed**')
@@ -110,5 +112,24 @@ export function markdown(r: BenchResults): string {
       '',
     )
   }
+  if (r.cutover) out.push(...cutoverSection(r.cutover))
   return out.join('\n')
+}
+
+/** 5. tsplay's cutover against the write-up's (stop, then one plain rsync -aHAX --delete), same data. */
+function cutoverSection(c: CutoverResult): string[] {
+  return [
+    '## 5. Cutover at scale',
+    '',
+    `One mailbox of ${c.messages.toLocaleString('en')} ~200-byte messages on old (plus the lab's three small ones); presync; then ${c.churnPercent}% of it deleted and ${c.churnPercent}% new, before each method, on the same data in the same run.`,
+    '',
+    '| | tsplay (`migrate.yml --tags cutover`) | write-up (stop, then `rsync -aHAX --delete` of /home) | ratio |',
+    '|---|---|---|---|',
+    `| final sync | ${fmtMs(c.tsplayFinal)} | ${fmtMs(c.writeupRsync)} | ${ratio(c.tsplayFinal.median, c.writeupRsync.median)} |`,
+    `| window (first stop → service) | ${fmtMs(c.tsplayWindow)} — goal ≤ ${c.goalWindowMs / 1000} s at 1M: ${goal(c.tsplayWindow.median <= c.goalWindowMs)} at this size | ${fmtMs(c.writeupWindow)} (stop ${fmtMs(c.writeupStop)} + rsync; forward not counted) | ${ratio(c.tsplayWindow.median, c.writeupWindow.median)} |`,
+    `| presync (tsplay) | ${fmtMs(c.presync)} | | |`,
+    '',
+    `Where tsplay's window goes (last round, tsplay --json durations): ${c.windowTasks.slice(0, 6).map((t) => `${t.task} ${(t.ms / 1000).toFixed(2)} s`).join('; ')}.`,
+    '',
+  ]
 }

@@ -75,15 +75,16 @@ export async function mailSync(ctx: BenchContext): Promise<SyncResult> {
   return { mailboxes: MAILBOXES, messagesPerMailbox: PER_MAILBOX, churnPercent: CHURN * 100, presync: stat(pre), final: stat(fin), goalFinalMs: 5000, finalTasks }
 }
 
-/** Task durations from tsplay's --json events, slowest first (a task on several hosts counts once per host). */
-function taskTimes(ndjson: string): Array<{ task: string; ms: number }> {
+/** Task durations from tsplay's --json events, slowest first or in run order (a task on several hosts counts once per host). */
+export function taskTimes(ndjson: string, slowestFirst = true): Array<{ task: string; ms: number }> {
   const by = new Map<string, number>()
   for (const line of ndjson.split('\n')) {
     if (!line.startsWith('{')) continue
     const e = JSON.parse(line) as { kind: string; task?: string; result?: { durationMs?: number } }
     if (e.kind === 'task-result' && e.task) by.set(e.task, (by.get(e.task) ?? 0) + (e.result?.durationMs ?? 0))
   }
-  return [...by].map(([task, ms]) => ({ task, ms })).sort((a, b) => b.ms - a.ms)
+  const all = [...by].map(([task, ms]) => ({ task, ms }))
+  return slowestFirst ? all.sort((a, b) => b.ms - a.ms) : all
 }
 
 /** 1% of each mailbox deleted (anywhere), 1% new mail delivered to INBOX/new, as on a live server. */
@@ -155,17 +156,23 @@ export async function bigDigest(ctx: BenchContext, asked: number): Promise<Diges
   }
 }
 
-/** One INBOX, 80% read (cur/, flags) and 20% unread (new/), ~200-byte bodies, MDA-style names. */
-function generateTiny(root: string, n: number): void {
-  for (const d of ['cur', 'new', 'tmp']) mkdirSync(join(root, d), { recursive: true, mode: 0o700 })
+/** One INBOX, 80% read (cur/, flags) and 20% unread (new/), ~200-byte bodies, MDA-style names;
+ * owned by `uid` when given; `tag` makes the names of a later batch unique. */
+export function generateTiny(root: string, n: number, uid?: number, tag = ''): void {
+  for (const d of ['', 'cur', 'new', 'tmp']) {
+    mkdirSync(join(root, d), { recursive: true, mode: 0o700 })
+    if (uid !== undefined) chownSync(join(root, d), uid, uid)
+  }
   for (let i = 0; i < n; i++) {
-    const body = `From: sender${i % 977}@example.org\nTo: big@example.test\nSubject: message ${i}\nDate: Tue, 14 Nov 2023 22:13:20 +0000\n\nMessage body ${i}, short on purpose.\n`
-    const base = `${1_600_000_000 + i * 7}.M${i % 999_999}P${1000 + (i % 30_000)}Q${i}.old.example.test,S=${body.length}`
-    writeFileSync(i % 5 === 4 ? join(root, 'new', base) : join(root, 'cur', `${base}:2,S`), body)
+    const body = `From: sender${i % 977}@example.org\nTo: big@example.test\nSubject: message ${tag}${i}\nDate: Tue, 14 Nov 2023 22:13:20 +0000\n\nMessage body ${i}, short on purpose.\n`
+    const base = `${1_600_000_000 + i * 7}.M${i % 999_999}P${1000 + (i % 30_000)}Q${tag}${i}.old.example.test,S=${body.length}`
+    const path = i % 5 === 4 || tag ? join(root, 'new', base) : join(root, 'cur', `${base}:2,S`)
+    writeFileSync(path, body)
+    if (uid !== undefined) chownSync(path, uid, uid)
   }
 }
 
-function host(ctx: BenchContext, name: string): HostState {
+export function host(ctx: BenchContext, name: string): HostState {
   const h = ctx.lab.hosts.find((x) => x.name === name)
   if (!h) throw new Error(`the lab has no host ${name}`)
   return h

@@ -18,7 +18,7 @@ const DEADLINE = 15
 const oldState = () => sh('old', "ss -Hltn | awk '{print $4}' | sort -u | tr '\\n' ' '; echo; cat /proc/sys/net/ipv4/ip_forward; (iptables -t nat -S; iptables -S) | grep -c tsplay || true")
 const watchdogs = () => sh('old', "ps -eo args | grep -c '^sh /var/lib/tsplay/cutover-watchdog.sh' || true")
 
-describe('the cutover watchdog and exact rollback on the lab, with client sending all along', { timeout: 420_000 }, () => {
+describe('the cutover watchdog and exact rollback on the lab, with client sending all along', { timeout: 900_000 }, () => {
   let stream: Stream
   let before0 = ''
 

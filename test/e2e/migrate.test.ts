@@ -13,7 +13,7 @@ const ip = (h: string): string => hostIp(lab, h)
 const migrate = (args: string[], during?: Parameters<typeof run>[2]): Promise<Run> => run(inventory, args, during)
 const assertOldServes = (): Promise<void> => oldServes(lab)
 
-describe('playbooks/migrate.yml on the lab, with client sending all along', { timeout: 300_000 }, () => {
+describe('playbooks/migrate.yml on the lab, with client sending all along', { timeout: 900_000 }, () => {
   let stream: Stream
   const uidlsBefore: Record<string, string[]> = {}
 
