@@ -55,7 +55,7 @@ describe('playbooks/migrate.yml on the lab, with client sending all along', { ti
   it('old unreachable from new during the final sync rolls back: old serves, exit non-zero', async () => {
     // new's path to old goes away once the one-off sync key is on old, i.e. during the final sync.
     const r = await migrate(['--tags', 'cutover', '-e', 'mail_sync_rsync_timeout=5'], async () => {
-      await waitUntil(async () => (await sh('old', 'grep -c tsplay-mail-sync-oneoff /root/.ssh/authorized_keys || true')).trim() !== '0', 60_000, 'the final sync')
+      await waitUntil(async () => (await sh('old', 'grep -c tsplay-mail-sync-oneoff /root/.ssh/authorized_keys || true')).trim() !== '0', 240_000, 'the final sync')
       await sh('new', `iptables -I OUTPUT -d ${ip('old')} -p tcp --dport 22 -j REJECT`)
     })
     await sh('new', `iptables -D OUTPUT -d ${ip('old')} -p tcp --dport 22 -j REJECT`)
@@ -78,7 +78,7 @@ describe('playbooks/migrate.yml on the lab, with client sending all along', { ti
 
   it('Ctrl-C during the cutover rolls back (rescue runs as cleanup) and exits non-zero', async () => {
     const r = await migrate(['--tags', 'cutover'], async (kill, out) => {
-      await waitUntil(async () => /TASK \[Stop postfix on old\]/.test(out()), 60_000, 'the critical path')
+      await waitUntil(async () => /TASK \[Stop postfix on old\]/.test(out()), 240_000, 'the critical path')
       kill('SIGINT')
     })
     assert.notEqual(r.code, 0, r.out)
