@@ -32,17 +32,24 @@ start() {
 # the one-off sync key gone, and start again (only) the daemons that were running.
 restore() {
   . "$S" || { log "no state recorded ($S): nothing to restore"; return 1; }
-  for t in nat filter; do
-    for tag in $tags; do
-      iptables -t "$t" -S 2>/dev/null | grep -E -- "--comment \"?$tag\"?( |\$)" | sed 's/^-A /-D /' |
-        while read -r rule; do
-          # shellcheck disable=SC2086 # the rule is words as iptables -S printed them
-          iptables -t "$t" $rule && log "removed ($t) $rule"
-        done
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || continue
+    for t in nat filter; do
+      for tag in $tags; do
+        "$ipt" -t "$t" -S 2>/dev/null | grep -E -- "--comment \"?$tag\"?( |\$)" | sed 's/^-A /-D /' |
+          while read -r rule; do
+            # shellcheck disable=SC2086 # the rule is words as iptables -S printed them
+            "$ipt" -t "$t" $rule && log "removed ($ipt $t) $rule"
+          done
+      done
     done
   done
   if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != "$ip_forward" ]; then
     sysctl -qw "net.ipv4.ip_forward=$ip_forward" && log "net.ipv4.ip_forward back to $ip_forward"
+  fi
+  f6=/proc/sys/net/ipv6/conf/all/forwarding
+  if [ -n "${ip6_forward:-}" ] && [ -r $f6 ] && [ "$(cat $f6)" != "$ip6_forward" ]; then
+    sysctl -qw "net.ipv6.conf.all.forwarding=$ip6_forward" && log "net.ipv6.conf.all.forwarding back to $ip6_forward"
   fi
   if [ "$sysctl_file_existed" = 0 ] && [ -e "$sysctl_file" ]; then rm -f "$sysctl_file" && log "removed $sysctl_file"; fi
   if [ -f "$keys_file" ] && grep -q 'tsplay-mail-sync-oneoff-' "$keys_file"; then
@@ -74,6 +81,7 @@ record)
     echo "# recorded $(now) by tsplay before the cutover's first stop"
     echo "running='$running'"
     echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
+    echo "ip6_forward=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
     echo "tags='$tags'"
     echo "sysctl_file='$sysctl_file'"
     echo "sysctl_file_existed=$existed"
