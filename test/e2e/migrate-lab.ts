@@ -1,5 +1,7 @@
-// What the migration's e2e tests share: running playbooks/migrate.yml through the CLI against the
-// lab, shell on lab hosts, polling, "old serves again", and the client's mail stream.
+// What the migration's e2e tests of the cutover share: running playbooks/migrate.yml through the
+// CLI while acting on it (kill, cut a route), shell on lab hosts that never throws (the tests
+// assert on the output), "old serves again", and the client's stream to the lab's three users.
+// Polling and the run's shape come from mail-stream.ts.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -7,17 +9,12 @@ import { fileURLToPath } from 'node:url'
 import { labExec, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
 import { projectRoot } from '../../src/lab/config.js'
 import type { LabState } from '../../src/lab/index.js'
+import { sleep, waitUntil, type Run } from './mail-stream.js'
+
+export { sleep, waitUntil, type Run }
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
 const playbook = join(projectRoot(), 'playbooks', 'migrate.yml')
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-export interface Run {
-  code: number | null
-  out: string
-  ms: number
-}
-
 /** Run the migration playbook through the CLI; `during(kill, out)` may act while it runs. */
 export function migrate(inventory: string, args: string[], during?: (kill: (s: NodeJS.Signals) => void, out: () => string) => Promise<void>): Promise<Run> {
   return new Promise((resolve) => {
@@ -33,18 +30,10 @@ export function migrate(inventory: string, args: string[], during?: (kill: (s: N
   })
 }
 
+/** stdout of a bash script on a lab host, whatever its exit code. */
 export async function sh(host: string, script: string): Promise<string> {
   const r = await labExec(host, ['bash', '-c', script])
   return r.stdout
-}
-
-/** Poll `check` every 50 ms until it is true or `ms` pass. */
-export async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
 }
 
 export const hostIp = (lab: LabState, h: string): string => lab.hosts.find((x) => x.name === h)!.ip
