@@ -64,11 +64,20 @@ export const lineinfile = defineModule<LineInFileArgs, TextFileState>({
     const unchanged = state === 'present' ? 'line already present' : 'no matching line to remove'
     // Ansible's lineinfile names the backup `backup` (the other file modules say `backup_file`).
     const plan = planText(st, args, ctx, edit.lines.join(''), edit.msg, unchanged, 'backup')
-    plan.data = { path: args.path }
+    plan.data = { path: args.path, ...emptyPatternWarning(args) }
     return plan
   },
 })
 
 function fail(msg: string) {
   return { changes: [], failed: msg }
+}
+
+/** Ansible warns (in `warnings`) that an empty regexp or search_string matches every line. */
+function emptyPatternWarning(args: LineInFileArgs): { warnings?: string[] } {
+  if (args.regexp !== '' && args.search_string !== '') return {}
+  const what = args.regexp === '' ? 'regular expression' : 'search string'
+  let msg = `The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.`
+  if (args.regexp === '') msg += " If this is desired, use '^' to match every line in the file and avoid this warning."
+  return { warnings: [msg] }
 }
