@@ -108,6 +108,7 @@ describe('the run report of a lab migration', { skip, timeout: 600_000 }, () => 
     assert.ok(table, 'the mailbox table')
     for (const u of MAIL_USERS) assert.match(table[1]!, new RegExp(`<th>${u.name}</th>(<td class="n">\\d+</td>){2}<td class="n">0</td><td class="n">0</td>`))
     assert.match(table[1]!, /all there/)
+    assert.match(dom.stdout, /<th>moved_to_new<\/th><td>queue: \d+ moved/)
     assert.doesNotMatch(table[1]!, /MISSING/)
     for (const h of ['Mail queue moved', 'Users checked', 'Aliases checked', 'DNS answers and TTLs', "The forward's NAT counters"]) assert.ok(dom.stdout.includes(`<h3>${h.replace(/'/g, '&#39;')}`) || dom.stdout.includes(`<h3>${h}`), h)
 
