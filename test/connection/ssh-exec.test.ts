@@ -1,6 +1,6 @@
 // exec over one real sshd connection: results, streaming, quoting, timeouts, drops, connection reuse.
 import assert from 'node:assert/strict'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -86,6 +86,20 @@ describe('ssh exec', () => {
       assert.deepEqual([r.rc, r.timedOut, r.stdout], [null, true, ''])
       assert.ok(Date.now() - t0 < 3000)
       assert.equal((await root.exec('pgrep -fx "sleep 31"')).stdout, '')
+    } finally {
+      await root.close()
+    }
+  })
+
+  it("a root login runs none of this machine's root dotfiles (the test sshd hides them)", async () => {
+    sshd.authorize('root', readPub(spec.privateKeyPath!))
+    const root = await openSsh({ ...spec, user: 'root' })
+    try {
+      const r = await root.exec('for f in .bashrc .profile; do [ -e ~/$f ] && wc -c < ~/$f; done; true')
+      assert.equal(r.rc, 0)
+      for (const n of r.stdout.split('\n').filter(Boolean)) assert.equal(n.trim(), '0')
+      // The machine's own files are untouched outside sshd's mount namespace.
+      if (existsSync('/root/.bashrc')) assert.ok(readFileSync('/root/.bashrc').length > 0)
     } finally {
       await root.close()
     }

@@ -100,7 +100,19 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const cfgFile = join(dir, 'sshd_config')
   writeFileSync(cfgFile, config.join('\n') + '\n')
   execFileSync('/usr/sbin/sshd', ['-t', '-f', cfgFile])
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', cfgFile, '-E', logFile], { stdio: 'ignore' })
+  // The sshd runs in a mount namespace of its own where root's dotfiles are empty files: a root
+  // login's bash would otherwise source this machine's ~/.bashrc (pyenv rehash, whose lock file,
+  // left by any killed root session, makes every later login wait 60 s). The suite so never
+  // depends on the machine's own root account. `exec` keeps the PID: child.pid is sshd's.
+  const empty = join(dir, 'empty-dotfile')
+  writeFileSync(empty, '')
+  const hide = ['.bashrc', '.profile', '.bash_profile', '.bash_login']
+    .map((f) => `[ -e /root/${f} ] && mount --bind ${empty} /root/${f};`).join(' ')
+  const child: ChildProcess = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', '/bin/sh', '-c', `${hide} exec /usr/sbin/sshd -D -f ${cfgFile} -E ${logFile}`],
+    { stdio: 'ignore' },
+  )
   const pid = child.pid!
   // If the test process dies, do not leave a root sshd listening.
   const onExit = (): void => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { OptionsError, ParseError } from '../../src/errors.js'
+import { isTsplayError, OptionsError, ParseError } from '../../src/errors.js'
 import { loadInventory } from '../../src/inventory/load.js'
 import { fixture } from './fixtures.js'
 
@@ -120,10 +120,12 @@ test('a group_vars file holding a list is refused at the file', () => {
   at(e, fixture('bad-vars', 'group_vars', 'all.yml'), 1, 1)
 })
 
-test('a vault-encrypted vars file is refused with what to do', () => {
-  const e = parseError('vault')
-  assert.match(e.message, /encrypted with ansible-vault/)
-  assert.match(e.hint!, /ansible-vault decrypt/)
+test('an ansible-vault vars file without a vault password says so at the file, with the ways to give one', () => {
+  assert.throws(
+    () => loadInventory(fixture('vault')),
+    (e: unknown) => isTsplayError(e) && /needs a password, and none was given/.test(e.message) &&
+      e.pos?.file === fixture('vault', 'group_vars', 'all.yml') && /--vault-password-file/.test(e.hint ?? ''),
+  )
 })
 
 test('a missing -i path is an options error', () => {

@@ -29,14 +29,13 @@ test('each encryption uses a fresh salt and IV', () => {
   assert.notEqual(encrypt('same', PASSWORD), encrypt('same', PASSWORD))
 })
 
-test('the scrypt cost is N=2^15, r=8, p=1 and one key takes well under a second', () => {
+// How long one key takes is a benchmark matter, not a test (a loaded CI machine would fail it).
+test('the scrypt cost is N=2^15, r=8, p=1 and the ciphertext records it', () => {
   assert.deepEqual(DEFAULT_COST, { logN: 15, r: 8, p: 1 })
   const text = encrypt('v', PASSWORD)
   const s = unpack(text, at)
   assert.deepEqual([s.logN, s.r, s.p], [15, 8, 1])
-  const t = Date.now()
-  decrypt(text, pw, at)
-  assert.ok(Date.now() - t < 1000, `decrypting took ${Date.now() - t} ms`)
+  assert.equal(decrypt(text, pw, at).toString(), 'v')
 })
 
 test('a wrong password is an error naming the file:line and where the password came from', () => {

@@ -64,9 +64,9 @@ test('debug msg is the task message and registered data', async () => {
   assert.deepEqual(r.data, { msg: 'cutover at 02:00' })
 })
 
-test('debug above the run verbosity shows nothing', async () => {
+test('debug above the run verbosity is skipped and shows nothing, as in Ansible', async () => {
   const r = await run('debug', { msg: 'noisy', verbosity: 1 }, { vars: { ansible_verbosity: 0 } })
-  assert.equal(r.status, 'ok')
+  assert.equal(r.status, 'skipped')
   assert.equal(r.data.msg, undefined)
 })
 
