@@ -177,7 +177,11 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     assert.match(r.out, /queue: 5 moved from old \(deferred 3, hold 2\), held mail stays held/)
     assert.match(r.out, /verify: 0 messages missing, 0 differ;.*aliases: all \d+ of old resolve on new as on old; queue: 5 moved, 0 left on old/)
     // The mailbox set: root's Maildir and a home outside /home are synced and verified too.
-    assert.match(r.out, /verify: 0 messages missing[^\n]*dave 1→1[^\n]*root 1→1/)
+    assert.match(r.out, /verify: 0 messages missing[^\n]*dave 1→1/)
+    // root is the postmaster: postfix's notices (delays, milter errors) may reach it on either
+    // host during the run, so its counts only have to keep every message old had.
+    const root = /verify: 0 messages missing[^\n]*root (\d+)→(\d+)/.exec(r.out)
+    assert.ok(root && Number(root[1]) >= 1 && Number(root[2]) >= Number(root[1]), r.out)
     assert.match(await sh('new', 'grep -l "<dave-1@old.test>" /srv/mail/dave/Maildir/cur/*; stat -c %U /srv/mail/dave/Maildir/cur/*'), /dave\n$/)
     assert.match(await sh('new', 'grep -l "<root-1@old.test>" /root/Maildir/cur/*'), /root\/Maildir/)
     const outage = /outage window: (\d+\.\d) s/.exec(r.out)

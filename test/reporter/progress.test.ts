@@ -63,6 +63,14 @@ test("rsync's progress2 lines give bytes and files checked; the total only once 
   assert.deepEqual(out.changed, ['>f+++++++++ a'])
 })
 
+test("a receiver's *deleting item right after an unended progress line still counts as deleted", () => {
+  // What a pull with --delete-after prints: the last progress redraw, then the deletion, one line.
+  const out = parseRsync('\r      0 100%    0.00kB/s    0:00:00 (xfr#0, to-chk=0/12)tsplay-item *deleting   cur/1700.M1.old,S=5:2,S\n')
+  assert.deepEqual(out.deleted, ['cur/1700.M1.old,S=5:2,S'])
+  // A file name that merely contains the prefix is not an item.
+  assert.deepEqual(parseRsync('tsplay-item >f+++++++++ a tsplay-item b\n').changed, ['>f+++++++++ a tsplay-item b'])
+})
+
 type ProgressEvent = EventOf<'progress'>
 const ev = (elapsedMs: number, extra: Partial<ProgressEvent> = {}): ProgressEvent => ({ kind: 'progress', host: 'new', task: 'sync', elapsedMs, ...extra })
 

@@ -23,8 +23,12 @@ const STATS: Array<[keyof RsyncReport, RegExp]> = [
 
 export function parseRsync(stdout: string): RsyncReport {
   const report: RsyncReport = { changed: [], deleted: [] }
-  // --info=progress2 redraws its line with \r; each piece is a line of its own.
-  for (const line of stdout.split(/[\r\n]/)) {
+  // --info=progress2 redraws its line with \r; each piece is a line of its own. rsync does not
+  // end a progress line before the receiver's `*deleting` items, so an item may follow one on
+  // the same piece: it starts at the prefix wherever that stands.
+  for (const piece of stdout.split(/[\r\n]/)) {
+    const at = piece.indexOf(ITEM_PREFIX)
+    const line = at > 0 && parseProgress2(piece.slice(0, at)) !== undefined ? piece.slice(at) : piece
     if (line.startsWith(ITEM_PREFIX)) {
       const item = line.slice(ITEM_PREFIX.length)
       const del = /^\*deleting\s+(.*)$/.exec(item)
