@@ -9,6 +9,7 @@ import { isPyRegexFailure, pyRegex } from '../../util/pyregex.js'
 import { defineModule } from '../module.js'
 import { copyLikeProps, gatherCopyLike, planCopyLike, type CopyLikeArgs, type CopyLikeState } from './copylike.js'
 import { argPath } from './paths.js'
+import { read } from '../read.js'
 
 export interface AssembleArgs extends CopyLikeArgs {
   src: string
@@ -69,7 +70,7 @@ export function assembled(fragments: Buffer[], delimiter?: string | null): Buffe
 /** Regular files of the target folder, sorted by name, each with its bytes (one round trip). */
 async function remoteFragments(args: AssembleArgs, ctx: Parameters<typeof gatherCopyLike>[1]): Promise<Array<[string, Buffer]>> {
   const script = sh`cd -- ${argPath(args.src)} || exit 3; for f in * .*; do [ -f "$f" ] || continue; printf '%s\\t' "$(printf '%s' "$f" | base64 -w0)"; base64 -w0 < "$f"; echo; done`
-  const r = await ctx.conn.exec(script, ctx.become ? { become: ctx.become } : {})
+  const r = await read(ctx, script, { okCodes: 'any', what: `reading the fragments in ${args.src}` })
   if (r.rc === 3) throw new TsplayError(`Source (${args.src}) is not a directory`)
   if (r.rc !== 0) throw new TsplayError(`reading the fragments in ${args.src} failed: ${r.stderr.trim()}`)
   const out: Array<[string, Buffer]> = r.stdout

@@ -5,6 +5,7 @@ import { TsplayError } from '../../errors.js'
 import { defineModule, type Change, type Plan } from '../module.js'
 import { statPaths, type PathState } from '../files/gather.js'
 import { isSet } from '../files/paths.js'
+import { read } from '../read.js'
 
 export interface AuthorizedKeyArgs {
   user: string
@@ -66,7 +67,7 @@ export const authorizedKey = defineModule<AuthorizedKeyArgs, KeyState>({
   },
   example: ['- authorized_key:', '    user: deploy', "    key: \"{{ lookup('file', 'deploy.pub') }}\""].join('\n'),
   async gather(args, ctx) {
-    const r = await ctx.conn.exec(argv(['getent', 'passwd', args.user]), ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, argv(['getent', 'passwd', args.user]), { okCodes: 'any' })
     const home = r.rc === 0 ? r.stdout.split(':')[5] : undefined
     if (!home) throw new TsplayError(`Failed to lookup user ${args.user}: not in the passwd database`)
     const path = args.path ?? `${home}/.ssh/authorized_keys`

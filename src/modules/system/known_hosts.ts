@@ -6,6 +6,7 @@ import { TsplayError } from '../../errors.js'
 import { defineModule, type Change } from '../module.js'
 import { statPaths, type PathState } from '../files/gather.js'
 import { isSet } from '../files/paths.js'
+import { read } from '../read.js'
 
 export interface KnownHostsArgs {
   name: string
@@ -47,7 +48,7 @@ export const knownHosts = defineModule<KnownHostsArgs, KnownHostsState>({
   },
   example: ['- known_hosts:', '    name: mx2.example.org', "    key: \"{{ lookup('pipe', 'ssh-keyscan -t ed25519 mx2.example.org') }}\""].join('\n'),
   async gather(args, ctx) {
-    const r = await ctx.conn.exec('printf %s "$HOME"', ctx.become ? { become: ctx.become } : {})
+    const r = await read(ctx, 'printf %s "$HOME"')
     const home = r.stdout.trim()
     const path = args.path ?? `${home}/.ssh/known_hosts`
     if (!path.startsWith('/')) throw new TsplayError(`known_hosts path must be absolute: ${path}`)
