@@ -17,8 +17,9 @@ export interface Run {
   ms: number
 }
 
-/** Run the migration playbook through the CLI against a lab inventory. */
-export function migrate(inventory: string, args: string[]): Promise<Run> {
+/** Run the migration playbook through the CLI against a lab inventory; `during(kill, out)` may
+ * act while it runs (Ctrl-C, SIGKILL, cutting a route). */
+export function migrate(inventory: string, args: string[], during?: (kill: (s: NodeJS.Signals) => void, out: () => string) => Promise<void>): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(process.execPath, [cli, playbook, '-i', inventory, ...args], {
@@ -27,6 +28,7 @@ export function migrate(inventory: string, args: string[]): Promise<Run> {
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
+    void during?.((s) => child.kill(s), () => out)
     child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }))
   })
 }

@@ -3,32 +3,11 @@
 // assert on the output), "old serves again", and the client's stream to the lab's three users.
 // Polling and the run's shape come from mail-stream.ts.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { labExec, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
-import { projectRoot } from '../../src/lab/config.js'
 import type { LabState } from '../../src/lab/index.js'
-import { sleep, waitUntil, type Run } from './mail-stream.js'
+import { migrate, sleep, waitUntil, type Run } from './mail-stream.js'
 
-export { sleep, waitUntil, type Run }
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
-const playbook = join(projectRoot(), 'playbooks', 'migrate.yml')
-/** Run the migration playbook through the CLI; `during(kill, out)` may act while it runs. */
-export function migrate(inventory: string, args: string[], during?: (kill: (s: NodeJS.Signals) => void, out: () => string) => Promise<void>): Promise<Run> {
-  return new Promise((resolve) => {
-    const started = Date.now()
-    const child = spawn(process.execPath, [cli, playbook, '-i', inventory, ...args], {
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', TSPLAY_GRACE_SECONDS: '2' },
-    })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    void during?.((s) => child.kill(s), () => out)
-    child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }))
-  })
-}
+export { migrate, sleep, waitUntil, type Run }
 
 /** stdout of a bash script on a lab host, whatever its exit code. */
 export async function sh(host: string, script: string): Promise<string> {
