@@ -1,26 +1,38 @@
-// sudo for `become`, shared by the local and SSH transports. The password travels on stdin only
-// after sudo's own (unique) prompt appears, and the command's stdin only after a success marker
-// proves the command started, so a password can never leak into the command's input.
+// sudo or su for `become`, shared by the local and SSH transports. The password travels on stdin
+// only after the become program's prompt appears, and the command's stdin only after a success
+// marker proves the command started, so a password can never leak into the command's input.
 import { randomBytes } from 'node:crypto'
 import type { BecomeOptions } from './connection.js'
 import { quote } from './quote.js'
 
 export interface BecomeWrap {
   cmd: string
-  prompt: string
+  /** sudo gets a unique prompt of ours; su prints its own (PAM's "Password: "). */
+  prompt: string | RegExp
   marker: string
+  method: 'sudo' | 'su'
 }
 
-/** Wrap a shell command so it runs through sudo as `b.user` (default root). */
+// PAM's password prompt as su prints it, in the languages Ansible's su plugin knows the most common
+// of; it is the last, unfinished line of stderr (nothing follows until it is answered).
+const SU_PROMPT = /(?:^|\n)([^\n]*(?:[Pp]assword|Passwort|[Mm]ot de passe|[Cc]ontrase(?:ñ|n)a|[Ss]enha|[Pp]arola|[Ww]achtwoord|[Hh]asło|Пароль|密码|密碼|パスワード|암호)[^\n]*[:：] ?)$/
+const SU_REFUSED = /Authentication failure|incorrect password|Sorry/
+
+/** Wrap a shell command so it runs as `b.user` (default root) through sudo, or su (`method: 'su'`). */
 export function wrapBecome(cmd: string, b: BecomeOptions): BecomeWrap {
   const id = randomBytes(8).toString('hex')
-  const prompt = `[tsplay-sudo-${id}] `
   const marker = `TSPLAY-BECOME-${id}`
   const user = b.user ?? 'root'
+  const inner = `echo ${marker}; ${cmd}`
+  if (b.method === 'su') {
+    // su runs the target user's shell with -c, as Ansible's su plugin; /bin/sh then runs ours.
+    // No -l: the environment and working directory stay those of the command, like sudo's.
+    return { cmd: `su ${quote(user)} -c ${quote(`/bin/sh -c ${quote(inner)}`)}`, prompt: SU_PROMPT, marker, method: 'su' }
+  }
+  const prompt = `[tsplay-sudo-${id}] `
   // -n when there is no password: fail at once instead of waiting for a prompt nobody answers.
   const auth = b.password === undefined ? '-n' : `-S -p ${quote(prompt)}`
-  const inner = `echo ${marker}; ${cmd}`
-  return { cmd: `sudo -H ${auth} -u ${quote(user)} -- /bin/sh -c ${quote(inner)}`, prompt, marker }
+  return { cmd: `sudo -H ${auth} -u ${quote(user)} -- /bin/sh -c ${quote(inner)}`, prompt, marker, method: 'sudo' }
 }
 
 /**
@@ -31,6 +43,7 @@ export function wrapBecome(cmd: string, b: BecomeOptions): BecomeWrap {
 export class BecomeStdio {
   private started = false
   private prompts = 0
+  private failed = false
   private outBuf = ''
   private errBuf = ''
 
@@ -57,22 +70,49 @@ export class BecomeStdio {
 
   /** Feed raw stderr; returns what belongs to the command's stderr. */
   stderr(chunk: string): string {
-    if (this.started) return chunk
+    if (this.started) {
+      const held = this.errBuf
+      this.errBuf = ''
+      return held + chunk
+    }
     this.errBuf += chunk
     let out = ''
-    let i: number
-    while ((i = this.errBuf.indexOf(this.wrap.prompt)) >= 0) {
-      out += this.errBuf.slice(0, i)
-      this.errBuf = this.errBuf.slice(i + this.wrap.prompt.length)
-      this.prompts++
-      if (this.prompts > 1 || this.password === undefined) this.io.fail('sudo refused the become password (wrong password?)')
-      else this.io.write(this.password + '\n')
+    for (let p = this.nextPrompt(); p; p = this.nextPrompt()) {
+      out += this.errBuf.slice(0, p.start)
+      this.errBuf = this.errBuf.slice(p.end)
+      this.answer()
     }
-    // Keep a possible partial prompt at the end; pass the rest through.
-    const keep = Math.min(this.errBuf.length, this.wrap.prompt.length - 1)
+    if (this.wrap.method === 'su' && this.prompts > 0 && SU_REFUSED.test(out + this.errBuf)) this.refused()
+    // Keep what may be the start of a prompt (su: the unfinished last line); pass the rest through.
+    const keep = typeof this.wrap.prompt === 'string' ? Math.min(this.errBuf.length, this.wrap.prompt.length - 1) : this.errBuf.length - (this.errBuf.lastIndexOf('\n') + 1)
     out += this.errBuf.slice(0, this.errBuf.length - keep)
     this.errBuf = this.errBuf.slice(this.errBuf.length - keep)
     return out
+  }
+
+  private nextPrompt(): { start: number; end: number } | undefined {
+    const p = this.wrap.prompt
+    if (typeof p === 'string') {
+      const i = this.errBuf.indexOf(p)
+      return i < 0 ? undefined : { start: i, end: i + p.length }
+    }
+    const m = p.exec(this.errBuf)
+    return m ? { start: m.index + m[0].length - m[1]!.length, end: this.errBuf.length } : undefined
+  }
+
+  private answer(): void {
+    this.prompts++
+    if (this.password === undefined) {
+      if (!this.failed) this.io.fail(`${this.wrap.method} asks for a password: set become_password (or ansible_become_password)`)
+      this.failed = true
+    } else if (this.prompts > 1) this.refused()
+    else this.io.write(this.password + '\n')
+  }
+
+  private refused(): void {
+    if (this.failed) return
+    this.failed = true
+    this.io.fail(`${this.wrap.method} refused the become password (wrong password?)`)
   }
 
   /** Whatever is still buffered when the command ends (sudo's own error message, say). */

@@ -4,8 +4,10 @@
 export interface BecomeOptions {
   /** User to become; default root. */
   user?: string
-  /** sudo password, sent on stdin, never on a command line or in a log. */
+  /** sudo/su password, sent on stdin, never on a command line or in a log. */
   password?: string
+  /** How to become the user (become_method); default sudo. */
+  method?: 'sudo' | 'su'
 }
 
 export type OutputStream = 'stdout' | 'stderr'

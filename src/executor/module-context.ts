@@ -44,10 +44,19 @@ export function becomeFor(pc: PlayContext, task: Task, scope: Scope, vars: Vars)
   const on = pick(task, scope, 'become') ?? pc.play.become ?? false
   if (!on) return undefined
   const user = pick(task, scope, 'becomeUser') ?? pc.play.becomeUser
-  const password = pick(task, scope, 'becomePassword') ?? (vars.tsplay_become_password as string | undefined) ?? (vars.ansible_become_password as string | undefined) ?? (vars.ansible_become_pass as string | undefined)
+  const methodRaw = pick(task, scope, 'becomeMethod') ?? (vars.ansible_become_method as string | undefined)
+  const method = methodRaw === undefined ? 'sudo' : String(renderValue(methodRaw, vars, task.keyPos.become_method ?? task.pos))
+  if (method !== 'sudo' && method !== 'su') throw new TsplayError(`become_method '${method}' is not supported`, { pos: task.keyPos.become_method ?? task.pos, hint: 'tsplay becomes with sudo or su.' })
+  // As Ansible's become plugins: the generic password variables, then the method's own.
+  const password =
+    pick(task, scope, 'becomePassword') ??
+    (vars.tsplay_become_password as string | undefined) ??
+    (vars.ansible_become_password as string | undefined) ??
+    (vars.ansible_become_pass as string | undefined) ??
+    ((method === 'su' ? (vars.ansible_su_password ?? vars.ansible_su_pass) : (vars.ansible_sudo_password ?? vars.ansible_sudo_pass)) as string | undefined)
   // A password that only takes its value during the run is still never printed.
   if (password !== undefined) currentVault().secrets.add(String(password))
-  return { user: user === undefined ? undefined : String(renderValue(user, vars, task.pos)), password: password === undefined ? undefined : String(password) }
+  return { user: user === undefined ? undefined : String(renderValue(user, vars, task.pos)), password: password === undefined ? undefined : String(password), method }
 }
 
 /** The `connection:` and `remote_user:` keywords in force, rendered; the host's own vars win over them. */

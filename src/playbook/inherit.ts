@@ -76,5 +76,5 @@ export function checkKeywordValues(src: SourceFile, path: Path, value: Record<st
     delete value[key]
   }
   check('connection', CONNECTIONS, 'tsplay connects with local or ssh.')
-  check('become_method', BECOME_METHODS, 'tsplay becomes with sudo; remove the keyword or use become_method: sudo.')
+  check('become_method', BECOME_METHODS, 'tsplay becomes with sudo or su.')
 }

@@ -97,7 +97,7 @@ export const BOOL_KEYWORDS = ['become', 'ignore_errors', 'ignore_unreachable', '
 export const INHERITED_KEYWORDS = ['become', 'become_user', 'become_password', 'environment', 'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'diff', 'delegate_to', 'run_once', 'any_errors_fatal', 'connection', 'remote_user', 'become_method'] as const
 
 /** become_method values tsplay can run. */
-export const BECOME_METHODS = ['sudo']
+export const BECOME_METHODS = ['sudo', 'su']
 /** connection values tsplay can run (smart and paramiko are Ansible's names for ssh). */
 export const CONNECTIONS = ['local', 'ssh', 'smart', 'paramiko']
 
