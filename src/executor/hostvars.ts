@@ -43,7 +43,8 @@ export function magicVars(pc: PlayContext, host: string, role: Role | undefined,
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
-    group_names: (inv?.groups ?? []).filter((g) => g !== 'all' && g !== 'ungrouped'),
+    // Sorted by name, as Ansible's group_names.
+    group_names: (inv?.groups ?? []).filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
     groups: groupsObject(pc),
     hostvars: hostvarsObject(pc, pos),
     play_hosts: active,

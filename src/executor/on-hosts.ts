@@ -42,7 +42,8 @@ export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], s
   const name = taskName(task, (text) => renderString(text, varsFor(pc, hosts[0]!, scope, task.vars, task.pos, extra), task.pos))
   pc.emit({ kind: 'task-start', name, pos: task.pos, hosts, handler: scope.handler, role: task.role?.name, ...(scope.section ? { section: scope.section } : {}) })
   const noLog = task.noLog ?? scope.inherit.noLog ?? pc.play.noLog ?? false
-  const runOnce = task.runOnce ?? false
+  // add_host acts on the inventory, not on a host: it runs once per play (Ansible's BYPASS_HOST_LOOP).
+  const runOnce = task.runOnce ?? task.module === 'add_host'
   const targets = runOnce ? hosts.slice(0, 1) : hosts
   const ignoreUnreachable = task.ignoreUnreachable ?? scope.inherit.ignoreUnreachable ?? false
   const report = (host: string, run: HostRun) => {

@@ -10,6 +10,7 @@ import { renderValue } from '../template/render.js'
 import { isMapping, typeName } from '../template/values.js'
 import { loopItems, loopVarsFor } from './loop-vars.js'
 import { runModule } from './apply.js'
+import { applyInventoryChange } from './dynamic-inventory.js'
 import { signalFor, type PlayContext, type Scope } from './context.js'
 import { OMIT, varsFor } from './hostvars.js'
 import { moduleContext, pick } from './module-context.js'
@@ -162,6 +163,7 @@ async function runModuleOnce(pc: PlayContext, task: Task, host: string, scope: S
   let result: TaskResult = failedResult('not run', started)
   for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await runModule(mod, structuredClone(args), ctx)
+    if (task.module === 'group_by' || task.module === 'add_host') result = applyInventoryChange(pc, host, result)
     result = applyOverrides(task, result, vars)
     if (!task.until || result.status === 'unreachable') break
     const withReg = task.register ? { ...vars, [task.register]: registeredValue(result) } : vars

@@ -7,6 +7,7 @@ import { didYouMean } from '../util/suggest.js'
 import { parseSource, type SourceFile } from '../yaml/source.js'
 import { buildRaw, checkCycles, emptyRaw, type RawInventory } from './build.js'
 import { implicitLocalhost, isLocalhostName, LOCALHOST_NAMES, rememberImplicit } from './localhost.js'
+import { rememberLayers } from './dynamic.js'
 import { resolve } from './merge.js'
 import { validateInventory } from './schema.js'
 import type { Inventory, InventoryHost } from './types.js'
@@ -89,6 +90,8 @@ function finish(source: string, raw: RawInventory, groupFiles: Map<string, VarsF
   warnUnknown(hostFiles, [...raw.hosts.keys(), ...LOCALHOST_NAMES], 'host', opts)
   const { hosts, groups } = resolve({ raw, groupFiles, hostFiles })
   const inv: Inventory = { source, hosts, groups }
+  // group_by/add_host change the inventory during the run by merging these layers again.
+  rememberLayers(inv, { raw, groupFiles, hostFiles })
   const implicit = new Map<string, InventoryHost>()
   for (const name of LOCALHOST_NAMES) {
     if (!hosts.has(name)) implicit.set(name, implicitLocalhost(name, groups.get('all')?.vars ?? {}, hostFiles.get(name)?.vars))
@@ -102,7 +105,7 @@ function warnUnknown(files: Map<string, VarsFiles>, known: Iterable<string>, wha
   for (const [name, { files: paths }] of files) {
     if (names.has(name) || (what === 'host' && isLocalhostName(name))) continue
     const first = paths[0] ?? name
-    opts.warn?.(`${first}: there is no ${what} '${name}' in the inventory, so these vars are ignored.${didYouMean(name, names)}`, {
+    opts.warn?.(`${first}: there is no ${what} '${name}' in the inventory, so these vars are ignored unless a group_by or add_host task makes it.${didYouMean(name, names)}`, {
       file: first,
       line: 1,
       col: 1,

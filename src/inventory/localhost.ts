@@ -22,6 +22,13 @@ export function rememberImplicit(inv: Inventory, hosts: Map<string, InventoryHos
   implicitHosts.set(inv, hosts)
 }
 
+/** Replace one implicit host (group_by/add_host put the implicit localhost in groups). */
+export function updateImplicit(inv: Inventory, host: InventoryHost): void {
+  const map = implicitHosts.get(inv) ?? new Map<string, InventoryHost>()
+  map.set(host.name, host)
+  implicitHosts.set(inv, map)
+}
+
 export function isLocalhostName(name: string): boolean {
   return LOCALHOST_NAMES.includes(name)
 }
