@@ -52,7 +52,8 @@ export function registeredValue(r: TaskResult): Record<string, unknown> {
     unreachable: r.status === 'unreachable',
   }
   if (r.msg !== undefined) v.msg = r.msg
-  if (r.diff) v.diff = r.diff
+  // A module's own Ansible-shaped diff (file's {before, after}) wins over the --diff text.
+  if (r.diff && v.diff === undefined) v.diff = r.diff
   if (r.items) v.results = r.items.map((i) => ({ ...registeredValue(i), ...i.loopVars, item: i.item }))
   return v
 }

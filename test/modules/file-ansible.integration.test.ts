@@ -2,10 +2,11 @@
 // mode/owner on the parents state=directory creates, the _diff_peek probe. Real runs, temp folder.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runner, twice } from './real-run.js'
+import { contract, runner, twice } from './real-run.js'
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-file-ansible-'))
 process.on('exit', () => rmSync(root, { recursive: true, force: true }))
@@ -38,4 +39,57 @@ test('file _diff_peek reports appears_binary and changes nothing', async () => {
   const b = await run('file', { path: bin, _diff_peek: true })
   const t = await run('file', { path: text, _diff_peek: true })
   assert.deepEqual([b.status, b.data.appears_binary, t.status, t.data.appears_binary], ['ok', true, 'ok', false])
+})
+
+test('file modification_time in modification_time_format sets the time once; --check and a rerun change nothing', async () => {
+  const f = join(root, 'stamped')
+  writeFileSync(f, 'x')
+  const args = { path: f, modification_time: '08/02/2022 14:14:00', modification_time_format: '%d/%m/%Y %H:%M:%S' }
+  const mtime = () => statSync(f).mtime.getTime()
+  const r = await contract(run, mtime, 'file', args)
+  // The format is read as the target's local time, as Ansible's time.mktime does.
+  assert.equal(mtime(), new Date(2022, 1, 8, 14, 14, 0).getTime())
+  assert.deepEqual(Object.keys(r.first.data.diff as object), ['before', 'after'])
+  assert.deepEqual(Object.keys((r.first.data.diff as { after: object }).after), ['path', 'mtime'])
+  assert.deepEqual((r.second.data.diff as { after: object }).after, { path: f }, 'no change: the diff holds the path alone')
+})
+
+test('file access_time=preserve with a modification_time keeps the access time', async () => {
+  const f = join(root, 'atime')
+  writeFileSync(f, 'x')
+  utimesSync(f, new Date(2020, 0, 1), new Date(2020, 0, 1))
+  const r = await run('file', { path: f, state: 'touch', modification_time: '202202081414.00', access_time: 'preserve' })
+  assert.equal(r.status, 'changed')
+  assert.deepEqual([statSync(f).atime.getTime(), statSync(f).mtime.getTime()], [new Date(2020, 0, 1).getTime(), new Date(2022, 1, 8, 14, 14).getTime()])
+})
+
+test('file touch with the default times changes every run, as Ansible does', async () => {
+  const f = join(root, 'touched')
+  writeFileSync(f, 'x')
+  const r = [await run('file', { path: f, state: 'touch' }), await run('file', { path: f, state: 'touch' })]
+  assert.deepEqual(r.map((x) => x.status), ['changed', 'changed'])
+})
+
+test('file modification_time not matching its format fails naming the format', async () => {
+  const f = join(root, 'badstamp')
+  writeFileSync(f, 'x')
+  const r = await run('file', { path: f, modification_time: '2022-02-08' })
+  assert.equal(r.status, 'failed')
+  assert.match(r.msg ?? '', /Error while obtaining timestamp for time 2022-02-08 using format %Y%m%d%H%M\.%S/)
+})
+
+test('file attributes sets lsattr flags with chattr once, +/- and = forms', async () => {
+  const f = join(root, 'attrs')
+  writeFileSync(f, 'x')
+  const flags = () => execFileSync('lsattr', ['-d', f], { encoding: 'utf8' }).split(' ')[0]
+  await contract(run, flags, 'file', { path: f, attributes: '+A' })
+  assert.match(flags()!, /A/)
+  const d = await run('file', { path: f, attributes: '-A' })
+  assert.equal(d.status, 'changed')
+  assert.deepEqual((d.data.diff as { after: object }).after, { path: f, attributes: '-A' })
+  assert.doesNotMatch(flags()!, /A/)
+  assert.equal((await run('file', { path: f, attributes: '-A' })).status, 'ok')
+  // '=' compares the flags chattr can change: ext4's extents flag 'e' is not asked for, yet equal.
+  await run('file', { path: f, attributes: 'A' })
+  assert.equal((await run('file', { path: f, attributes: 'A' })).status, 'ok')
 })

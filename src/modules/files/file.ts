@@ -2,8 +2,10 @@
 // owner/group/mode (recursively for directories), with Ansible's rules for each state.
 import type { Change, ModuleContext, Plan } from '../module.js'
 import { defineModule } from '../module.js'
-import { argv, sh } from '../../connection/quote.js'
+import { argv, raw, sh } from '../../connection/quote.js'
 import { planAttrs } from './attrs.js'
+import { lsattrCmd, parseLsattr, planChattr, type AttrFlags } from './chattr.js'
+import { DEFAULT_TIME_FORMAT, planTimes, timeWish, type TimesState, type TimeWish } from './file-times.js'
 import { statPaths, type PathState } from './gather.js'
 import { formatMode, resolveMode, type ModeArg } from './mode.js'
 import { argPath, baseOf, dirOf, isSet, joinPath } from './paths.js'
@@ -23,7 +25,10 @@ export interface FileArgs {
   force?: boolean
   follow?: boolean
   modification_time?: string | null
+  modification_time_format?: string
   access_time?: string | null
+  access_time_format?: string
+  attributes?: string | null
   _diff_peek?: boolean | null
 }
 
@@ -37,9 +42,51 @@ export interface FileState {
   src?: PathState
   /** _diff_peek: a NUL byte in the first 8 KiB. */
   binary?: boolean
+  /** Precise times, when a time argument asks for them and the path exists. */
+  times?: TimesState
+  /** lsattr's flags, when attributes are asked for. */
+  attrs?: AttrFlags
 }
 
-const STAMP = /^\d{12}\.\d{2}$/
+/** The state the task ends in, resolved as Ansible does when `state` is left out. */
+function wantedState(args: FileArgs, prev: ReturnType<typeof kindOf>): FileStateName {
+  return args.state ?? (prev === 'hard' ? 'file' : prev !== 'absent' ? prev : args.recurse ? 'directory' : 'file')
+}
+
+function wishes(args: FileArgs, state: FileStateName): [TimeWish, TimeWish] {
+  return [
+    timeWish(args.modification_time, args.modification_time_format ?? DEFAULT_TIME_FORMAT, state, 'modification_time'),
+    timeWish(args.access_time, args.access_time_format ?? DEFAULT_TIME_FORMAT, state, 'access_time'),
+  ]
+}
+
+/** Times (stat -L, the clock, each wanted local time in the target's zone) and lsattr, one read. */
+async function gatherExtras(path: string, args: FileArgs, st: FileState, ctx: ModuleContext): Promise<void> {
+  const state = wantedState(args, kindOf(st.path))
+  if (state === 'absent') return
+  const [m, a] = wishes(args, state)
+  const locals = [...new Set([m, a].flatMap((w) => (w.kind === 'at' ? [w.local] : [])))]
+  const needTimes = !(m.kind === 'preserve' && a.kind === 'preserve')
+  const lines: string[] = []
+  if (needTimes) {
+    lines.push(sh`printf 'T %s\n' "$(stat -L -c '%.9Y %.9X' -- ${argPath(path)} 2>/dev/null)"; printf 'N %s\n' "$(date +%s.%N)"`)
+    locals.forEach((l, i) => lines.push(sh`printf 'D ${raw(String(i))} %s\n' "$(date -d ${l} +%s)"`))
+  }
+  if (isSet(args.attributes)) lines.push(lsattrCmd(path))
+  if (!lines.length) return
+  const r = await read(ctx, lines.join('\n'), { what: 'reading times and attributes' })
+  const at: Record<string, number> = {}
+  let times: [number, number] | undefined
+  let now = 0
+  for (const line of r.stdout.split('\n')) {
+    const [tag, ...rest] = line.split(' ')
+    if (tag === 'T' && rest.length >= 2 && rest[0] !== '') times = [Number(rest[0]), Number(rest[1])]
+    else if (tag === 'N') now = Number(rest[0])
+    else if (tag === 'D' && rest[1]) at[locals[Number(rest[0])]!] = Number(rest[1])
+    else if (tag === 'A' || tag === 'E') st.attrs = parseLsattr(line)
+  }
+  if (times) st.times = { mtime: times[0], atime: times[1], now, at }
+}
 
 async function gatherAt(path: string, args: FileArgs, ctx: ModuleContext): Promise<FileState> {
   const reqs = [{ path, tree: !!args.recurse || args.state === 'link' }, { path, follow: true }]
@@ -79,16 +126,20 @@ export const file = defineModule<FileArgs, FileState>({
       recurse: { type: 'boolean', default: false, description: 'With state directory: apply owner/group/mode to everything below too.' },
       force: { type: 'boolean', default: false, description: 'For link/hard: replace an existing file (or empty directory) at path, and allow a symlink to a missing src.' },
       follow: { type: 'boolean', default: true, description: 'For file/directory: when path is a symlink, act on what it points to.' },
-      modification_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
-      access_time: { type: ['string', 'null'], default: null, description: "For touch: 'now' (default), 'preserve', or YYYYMMDDHHMM.SS." },
+      modification_time: { type: ['string', 'null'], default: null, description: "'now', 'preserve', or a time in modification_time_format (YYYYMMDDHHMM.SS by default). Left out: 'now' for touch, else 'preserve'. Changed only when the path's time differs." },
+      modification_time_format: { type: 'string', default: DEFAULT_TIME_FORMAT, description: 'How modification_time is written: a strptime format (%Y %y %m %d %H %I %p %M %S %b %B %%), read as local time on the target.' },
+      access_time: { type: ['string', 'null'], default: null, description: "'now', 'preserve', or a time in access_time_format. Left out: 'now' for touch, else 'preserve'." },
+      access_time_format: { type: 'string', default: DEFAULT_TIME_FORMAT, description: 'How access_time is written (see modification_time_format).' },
+      attributes: { type: ['string', 'null'], aliases: ['attr'], default: null, description: "Filesystem attributes as lsattr shows them, set with chattr: '+i' adds, '-i' removes, 'i' or '=i' makes them exactly these (flags chattr cannot change, like e, are not compared). A filesystem without them fails the task with chattr's error." },
       _diff_peek: { type: ['boolean', 'null'], default: null, description: "Ansible's internal probe: only report appears_binary (a NUL byte in the first 8 KiB); changes nothing." },
     },
   },
   example: ['- name: Mail spool folder', '  file:', '    path: /var/mail/vhosts', '    state: directory', '    owner: vmail', "    mode: 'u=rwX,g=rX,o='", '    recurse: true'].join('\n'),
   async gather(args, ctx) {
-    const st = await gatherAt(args.path, args, ctx)
+    let st = await gatherAt(args.path, args, ctx)
     // Ansible puts a file, touch or hard link "into" an existing directory, named after src.
-    if (isSet(args.src) && args.state !== 'link' && args.state !== 'absent' && st.followed?.type === 'directory') return gatherAt(joinPath(args.path, baseOf(args.src)), args, ctx)
+    if (isSet(args.src) && args.state !== 'link' && args.state !== 'absent' && st.followed?.type === 'directory') st = await gatherAt(joinPath(args.path, baseOf(args.src)), args, ctx)
+    if (args._diff_peek === undefined || args._diff_peek === null) await gatherExtras(st.path.path, args, st, ctx)
     return st
   },
   plan(argsIn, st, ctx) {
@@ -97,7 +148,7 @@ export const file = defineModule<FileArgs, FileState>({
 
     const p = st.path
     const prev = kindOf(p)
-    const state: FileStateName = args.state ?? (prev === 'hard' ? 'file' : prev !== 'absent' ? prev : args.recurse ? 'directory' : 'file')
+    const state = wantedState(args, prev)
     if (args.recurse && state !== 'directory') return fail("recurse option requires state to be 'directory'")
     if (isSet(args.src) && state !== 'link' && state !== 'hard') return fail("src option requires state to be 'link' or 'hard'")
     const P = argPath(args.path)
@@ -164,20 +215,19 @@ export const file = defineModule<FileArgs, FileState>({
         break
       }
       case 'touch': {
-        const touch = touchCmds(args, P)
-        if (typeof touch === 'string') return fail(touch)
         if (prev === 'absent') {
-          // Any touch creates the file; with both times preserved a plain one still must.
-          out.changes.push(...(touch.length ? touch : [{ kind: 'exec' as const, cmd: argv(['touch', '--', P]) }]))
+          // Any touch creates the file (the times below may set it again).
+          out.changes.push({ kind: 'exec' as const, cmd: argv(['touch', '--', P]) })
           newAttrs(args, P, 0o644, false, out)
           break
         }
-        out.changes.push(...touch)
-        if (touch.length) out.after.push('times: updated')
         if (attrs(args, { ...(follow && st.followed?.exists ? st.followed : p), path: args.path }, out, false)) return fail(out.error!)
         break
       }
     }
+    const diff = ansibleDiff(args.path, prev, state, out)
+    if (state !== 'absent') extras(args, st, state, P, out, diff)
+    Object.assign(data, { diff })
     if (!out.changes.length) return { changes: [], reason: `${args.path} is already ${state === 'touch' ? 'present' : state === 'hard' ? 'a hard link to ' + args.src : state === 'link' ? 'a link to ' + args.src : 'a ' + state}${out.same ?? ''}`, data }
     const plan: Plan = { changes: out.changes, data, reason: `${args.path}: ${prev} -> ${state}` }
     if (ctx.diff) plan.diff = [attrDiff(args.path, out.before, out.after)]
@@ -234,19 +284,45 @@ function newAttrs(args: FileArgs, P: string, base: number, isDir: boolean, out: 
   }
 }
 
-/** touch commands for modification_time/access_time ('now' unless preserved); a message when invalid. */
-function touchCmds(args: FileArgs, P: string): Change[] | string {
-  const m = args.modification_time ?? 'now'
-  const a = args.access_time ?? 'now'
-  for (const [key, v] of [['modification_time', m], ['access_time', a]] as const) {
-    if (v !== 'now' && v !== 'preserve' && !STAMP.test(v)) return `${key} must be 'now', 'preserve' or YYYYMMDDHHMM.SS, got '${v}'`
+type Side = Record<string, unknown>
+
+/** Ansible's diff of file: {before, after} holding path, then state and each attribute that differs. */
+function ansibleDiff(path: string, prev: string, state: string, out: Built): { before: Side; after: Side } {
+  const side = (lines: string[]): Side => {
+    const o: Side = { path }
+    for (const l of lines) {
+      const [k, ...v] = l.split(': ')
+      if (k !== 'state') o[k!] = v.join(': ')
+    }
+    return o
   }
-  const stamp = (v: string) => (v === 'now' ? [] : ['-t', v])
-  if (m === a) return m === 'preserve' ? [] : [{ kind: 'exec', cmd: argv(['touch', ...stamp(m), '--', P]) }]
-  const out: Change[] = []
-  if (m !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-m', ...stamp(m), '--', P]) })
-  if (a !== 'preserve') out.push({ kind: 'exec', cmd: argv(['touch', '-a', ...stamp(a), '--', P]) })
-  return out
+  const d = { before: side(out.before), after: side(out.after) }
+  if (prev !== state) [d.before.state, d.after.state] = [prev, state]
+  return d
+}
+
+/** Times and attributes after the state's own changes, for every state but absent. */
+function extras(args: FileArgs, st: FileState, state: FileStateName, P: string, out: Built, diff: { before: Side; after: Side }): void {
+  const [m, a] = wishes(args, state)
+  // A touch that creates the file has already set both times to now.
+  const t = state === 'touch' && !st.path.exists && m.kind === 'now' && a.kind === 'now' ? { before: {}, after: {} } : planTimes(m, a, st.times)
+  for (const cmd of t.touch ?? []) out.changes.push({ kind: 'exec', cmd: argv([...cmd, '--', P]) })
+  Object.assign(diff.before, t.before)
+  Object.assign(diff.after, t.after)
+  for (const k of Object.keys(t.after)) {
+    out.before.push(`${k}: ${t.before[k]}`)
+    out.after.push(`${k}: ${t.after[k]}`)
+  }
+  if (isSet(args.attributes)) {
+    const c = planChattr(args.attributes, st.attrs ?? { error: 'not read' }, P)
+    if (c.change) {
+      out.changes.push(c.change)
+      diff.before.attributes = c.before
+      diff.after.attributes = c.after
+      out.before.push(`attributes: ${c.before}`)
+      out.after.push(`attributes: ${c.after}`)
+    } else out.same = `${out.same ? `${out.same},` : ' with'} attributes ${args.attributes}`
+  }
 }
 
 /** mkdir each missing folder of P from the top, giving each new one mode/owner/group. */

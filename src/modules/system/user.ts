@@ -20,6 +20,7 @@ export interface UserArgs {
   system: boolean
   state: 'present' | 'absent'
   remove: boolean
+  force?: boolean
   non_unique: boolean
 }
 
@@ -82,6 +83,7 @@ export const user = defineModule<UserArgs, UserState>({
       system: { type: 'boolean', default: false, description: 'Create a system account (uid from the system range) when the user is new.' },
       state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the account should exist.' },
       remove: { type: 'boolean', default: false, description: 'With state absent: also remove the home directory and mail spool (userdel -r).' },
+      force: { type: 'boolean', default: false, description: 'With state absent: remove the account even while the user is logged in, and with remove its files even if not owned by the user (userdel -f).' },
       non_unique: { type: 'boolean', default: false, description: 'Allow a uid that another account already has (-o).' },
     },
   },
@@ -110,7 +112,7 @@ export const user = defineModule<UserArgs, UserState>({
     if (args.state === 'absent') {
       if (!current) return { changes: [], reason: `user ${args.name} is already absent` }
       return {
-        changes: [{ kind: 'exec', cmd: argv(['userdel', ...(args.remove ? ['-r'] : []), '--', args.name]) }],
+        changes: [{ kind: 'exec', cmd: argv(['userdel', ...(args.remove ? ['-r'] : []), ...(args.force ? ['-f'] : []), '--', args.name]) }],
         diff: [attrDiff(label, describe(current, memberOf(args.name), state.hash, primaryName(current.gid)), null)],
       }
     }
