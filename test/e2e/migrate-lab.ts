@@ -1,13 +1,13 @@
 // What the migration's e2e tests of the cutover share: running playbooks/migrate.yml through the
 // CLI while acting on it (kill, cut a route), shell on lab hosts that never throws (the tests
 // assert on the output), "old serves again", and the client's stream to the lab's three users.
-// Polling and the run's shape come from mail-stream.ts.
+// Polling, the run's shape and the stream itself come from mail-stream.ts.
 import assert from 'node:assert/strict'
-import { labExec, pop3Uidl, MAIL_USERS } from '../../src/lab/index.js'
+import { labExec, pop3Uidl, MAIL_DOMAIN, MAIL_USERS } from '../../src/lab/index.js'
 import type { LabState } from '../../src/lab/index.js'
-import { migrate, sleep, waitUntil, type Run } from './mail-stream.js'
+import { migrate, sleep, startStream as startMailStream, streamResult, waitUntil, type Run, type Stream } from './mail-stream.js'
 
-export { migrate, sleep, waitUntil, type Run }
+export { migrate, sleep, waitUntil, type Run, type Stream }
 
 /** stdout of a bash script on a lab host, whatever its exit code. */
 export async function sh(host: string, script: string): Promise<string> {
@@ -31,48 +31,17 @@ export async function assertOldServes(lab: LabState, ms = 10_000): Promise<void>
   }, ms, `POP3 on old (last STAT count ${count})`)
 }
 
-// The stream: client's swaks hands each mail to client's own postfix, which relays to old's
-// address and retries deferred mail every 5 s, as a sending MTA on the Internet would.
-const STREAM = `i=0; rm -f /tmp/stream.stop /tmp/stream.sent
-until [ -e /tmp/stream.stop ]; do
-  i=$((i+1)); u=$(( i % 3 ))
-  case $u in 0) to=alice;; 1) to=bob;; 2) to=carol;; esac
-  swaks --server 127.0.0.1 --from sender@client.example.test --to "$to@example.test" \\
-    --header "Message-Id: <stream-$i-$to@e2e.test>" --header "Subject: stream $i" --body "mail $i" \\
-    --silent 2 >/dev/null 2>&1 && echo "stream-$i-$to" >> /tmp/stream.sent
-  sleep 0.05
-done`
+/** Each lab user's ~/Maildir on new, as streamResult's boxes. */
+export const homeMaildirs = (): Record<string, string> => Object.fromEntries(MAIL_USERS.map((u) => [u.name, `/home/${u.name}/Maildir`]))
 
-export interface Stream {
-  /** Settles when the stream's shell ends. */
-  done: Promise<unknown>
-}
-
-/** Start client's stream; resolves once a few mails went out. */
-export async function startStream(): Promise<Stream> {
-  const done = labExec('client', ['bash', '-c', STREAM])
-  await waitUntil(async () => Number(await sh('client', 'wc -l < /tmp/stream.sent 2>/dev/null || echo 0')) >= 5, 30_000, 'the stream to start')
-  return { done }
-}
+/** Start client's stream to the lab's users (mail-stream.ts); resolves once a few mails went out. */
+export const startStream = (): Promise<Stream> => startMailStream(MAIL_USERS.map((u) => `${u.name}@${MAIL_DOMAIN}`))
 
 /** Stop the stream, let client's queue empty, and check every streamed mail is on new exactly once, in the right Maildir. */
 export async function assertStreamArrivedOnce(stream: Stream): Promise<number> {
-  await sh('client', 'touch /tmp/stream.stop')
-  await stream.done
-  await sh('client', 'postqueue -f')
-  await waitUntil(async () => /Mail queue is empty/.test(await sh('client', 'postqueue -p')), 90_000, "client's queue to empty")
-  const sent = (await sh('client', 'cat /tmp/stream.sent')).split('\n').filter(Boolean)
-  const found = new Map<string, string[]>()
-  for (const u of MAIL_USERS) {
-    const ids = await sh('new', `grep -rhoi '^Message-Id: <stream-[^>]*>' /home/${u.name}/Maildir | sed -E 's/^[^<]*<([^@]*)@.*/\\1/'`)
-    for (const id of ids.split('\n').filter(Boolean)) found.set(id, [...(found.get(id) ?? []), u.name])
-  }
-  const missing = sent.filter((id) => !found.has(id))
-  const twice = [...found].filter(([, us]) => us.length > 1).map(([id]) => id)
-  const wrongBox = [...found].filter(([id, us]) => !id.endsWith(`-${us[0]}`)).map(([id]) => id)
-  console.log(`# stream: ${sent.length} sent, ${found.size} arrived on new, ${missing.length} missing, ${twice.length} duplicated`)
-  assert.deepEqual(missing, [])
-  assert.deepEqual(twice, [])
-  assert.deepEqual(wrongBox, [])
-  return sent.length
+  const res = await streamResult(stream, homeMaildirs())
+  assert.deepEqual(res.missing, [])
+  assert.deepEqual(res.twice, [])
+  assert.deepEqual(res.wrongBox, [])
+  return res.sent.length
 }
