@@ -1,6 +1,8 @@
 // The one runner of plans: gather → plan → (unless --check) apply each change in order.
 // Modules never act themselves, so check mode and failure messages are the same for all.
 import type { ExecResult } from '../connection/connection.js'
+import { argv } from '../connection/quote.js'
+import { argPath, dirOf, sha1 } from '../modules/files/paths.js'
 import { commandFailure } from '../connection/command-failure.js'
 import { ArgError, formatPos, InterruptedError, TsplayError, type SourcePos } from '../errors.js'
 import type { Change, Module, ModuleContext, Plan } from '../modules/module.js'
@@ -33,6 +35,7 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
   if (ctx.check) {
     if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
     const planned = plan.changes.map(describeChange)
+    if (plan.changes.every((c) => c.kind === 'exec' && c.predicted === false)) return done({ ...base, status: 'ok', data, planned })
     const checkMode = typeof mod.checkMode === 'function' ? mod.checkMode(args) : mod.checkMode
     if (checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })
     return done({ ...base, status: 'changed', data, planned })
@@ -71,6 +74,8 @@ async function applyChange(c: Change, ctx: ModuleContext): Promise<Outcome> {
       case 'put':
         await ctx.conn.put(c.path, c.content, { mode: c.mode, owner: c.owner, group: c.group, become: ctx.become })
         return { changed: true }
+      case 'fetch':
+        return await applyFetch(c, ctx)
       case 'call': {
         const r = await c.run(ctx)
         return { changed: r.changed ?? true, failed: r.failed, data: r.data }
@@ -87,14 +92,17 @@ async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContex
   const start = new Date()
   const timeoutMs = ctx.timeoutMs === undefined ? c.timeoutMs : Math.min(ctx.timeoutMs, c.timeoutMs ?? ctx.timeoutMs)
   const progress = ctx.onProgress ? progressLines(ctx.onProgress) : undefined
+  const stdoutProgress = ctx.onProgress && c.progress ? c.progress(ctx.onProgress) : undefined
   const onOutput = progress
     ? (stream: 'stdout' | 'stderr', chunk: string) => {
         ctx.onOutput?.(stream, chunk)
         if (stream === 'stderr') progress(chunk)
+        else stdoutProgress?.(chunk)
       }
     : ctx.onOutput
-  const raw = await ctx.conn.exec(c.cmd, {
-    become: c.noBecome ? undefined : ctx.become,
+  const conn = c.on === undefined ? ctx.conn : c.on === 'controller' ? ctx.controller : await ctx.connectionTo(c.on.host)
+  const raw = await conn.exec(c.cmd, {
+    become: c.noBecome || c.on === 'controller' ? undefined : ctx.become,
     env: c.env,
     cwd: c.cwd,
     stdin: c.stdin,
@@ -109,8 +117,21 @@ async function applyExec(c: Extract<Change, { kind: 'exec' }>, ctx: ModuleContex
   if (c.capture) data = captured(c.cmd, r, start, end)
   else if (failed !== undefined) data = { rc: r.rc, stdout: r.stdout, stderr: r.stderr }
   if (failed !== undefined) return { changed: false, failed, data }
-  if (c.parse) Object.assign(data, c.parse(r))
+  if (c.parse) Object.assign(data, c.parse(r, end.getTime() - start.getTime()))
   return { changed: c.changedWhen ? c.changedWhen(r) : true, data }
+}
+
+/** fetch: the target's file onto the controller, checked against the sha1 gather read. */
+async function applyFetch(c: Extract<Change, { kind: 'fetch' }>, ctx: ModuleContext): Promise<Outcome> {
+  const bytes = await ctx.conn.get(c.src, ctx.become ? { become: ctx.become } : undefined)
+  const got = sha1(bytes)
+  if (c.checksum !== undefined && got !== c.checksum) return { changed: false, failed: `checksum mismatch after fetching ${c.src}: ${got} != ${c.checksum}` }
+  const mkdir = argv(['mkdir', '-p', '--', argPath(dirOf(c.dest))])
+  const mk = await ctx.controller.exec(mkdir, { signal: ctx.signal })
+  const failed = commandFailure({ cmd: mkdir }, mk)
+  if (failed !== undefined) return { changed: false, failed }
+  await ctx.controller.put(c.dest, bytes)
+  return { changed: true, data: { dest: c.dest, checksum: got } }
 }
 
 
@@ -154,13 +175,17 @@ function ansibleDelta(ms: number): string {
 /** One line per change, for check mode's `planned` and -v. */
 export function describeChange(c: Change): string {
   switch (c.kind) {
-    case 'exec':
-      return c.cwd ? `${c.cmd} (in ${c.cwd})` : c.cmd
+    case 'exec': {
+      const on = c.on === undefined ? '' : c.on === 'controller' ? ' (on the controller)' : ` (on ${c.on.host})`
+      return `${c.cmd}${c.cwd ? ` (in ${c.cwd})` : ''}${on}`
+    }
     case 'put': {
       const attrs = [c.mode !== undefined ? `mode ${typeof c.mode === 'number' ? c.mode.toString(8).padStart(4, '0') : c.mode}` : '', c.owner ? `owner ${c.owner}` : '', c.group ? `group ${c.group}` : '']
       const extra = attrs.filter(Boolean).join(', ')
       return `write ${c.path}${extra ? ` (${extra})` : ''}`
     }
+    case 'fetch':
+      return `fetch ${c.src} -> controller:${c.dest}`
     case 'call':
       return c.describe
   }

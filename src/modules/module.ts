@@ -26,11 +26,22 @@ export type Change =
       capture?: boolean
       /** Decide afterwards whether this command changed anything (rsync itemize, etc.). */
       changedWhen?: (r: ExecResult) => boolean
-      /** Extra result fields parsed from the output. */
-      parse?: (r: ExecResult) => Record<string, unknown>
+      /** Extra result fields parsed from the output; `elapsedMs` is how long the command ran. */
+      parse?: (r: ExecResult, elapsedMs: number) => Record<string, unknown>
       timeoutMs?: number
       /** Runs without become even when the task has it (rare). */
       noBecome?: boolean
+      /** false: --check does not count this step as a change, because gather's state shows it
+       * will change nothing (apt's cache refresh before an install, an upgrade that only a fresh
+       * cache may bring). The run still asks changedWhen. */
+      predicted?: false
+      /** Where the command runs: the task's host (default), the controller (as its own user,
+       * never with the task's become: synchronize push/pull) or another inventory host
+       * (synchronize's src_host). */
+      on?: 'controller' | { host: string }
+      /** Reads the command's stdout for progress counts (rsync's progress2 line); commands that
+       * cannot, report through `tsplay-progress` stderr lines instead. */
+      progress?: (emit: OnProgress) => (stdout: string) => void
     }
   | {
       kind: 'put'
@@ -41,8 +52,16 @@ export type Change =
       group?: string
     }
   | {
-      /** Escape hatch for steps that are not a command or an upload (fetch to controller,
-       * host-to-host sync). `describe` is what check mode and -v show. */
+      /** Copy a file of the target to the controller (fetch): the folder is made, the bytes
+       * are checked against `checksum` (the sha1 gather read) before they are written. */
+      kind: 'fetch'
+      src: string
+      dest: string
+      checksum?: string
+    }
+  | {
+      /** Escape hatch for steps that act on no host at all (the controller's own timers).
+       * `describe` is what check mode and -v show. */
       kind: 'call'
       describe: string
       run: (ctx: ModuleContext) => Promise<CallOutcome>

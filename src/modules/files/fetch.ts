@@ -1,9 +1,8 @@
 // fetch: copy a file from the target to the controller, under dest/<host>/<src path> unless
 // flat; changed only when the controller's copy differs (compared by sha1 before transferring).
 import { defineModule, type Plan } from '../module.js'
-import { argv } from '../../connection/quote.js'
 import { statOn, statPaths, type PathState } from './gather.js'
-import { argPath, baseOf, dirOf, sha1 } from './paths.js'
+import { baseOf } from './paths.js'
 
 export interface FetchArgs {
   src: string
@@ -60,27 +59,11 @@ export const fetch = defineModule<FetchArgs, FetchState>({
     if (s.checksum === undefined) return { changes: [], failed: `the remote file is not readable: ${args.src}` }
     const data = { dest, remote_checksum: s.checksum, checksum: s.checksum }
     if (st.local.checksum === s.checksum) return { changes: [], reason: `${dest} already matches ${args.src}`, data }
-    const remoteSum = s.checksum
-    const plan: Plan = {
+    return {
       data,
       reason: `fetch ${args.src} to ${dest}`,
-      changes: [
-        {
-          kind: 'call',
-          describe: `fetch ${args.src} -> controller:${dest}`,
-          async run(c) {
-            const bytes = await c.conn.get(args.src, c.become ? { become: c.become } : undefined)
-            const got = sha1(bytes)
-            if (args.validate_checksum !== false && got !== remoteSum) return { failed: `checksum mismatch after fetching ${args.src}: ${got} != ${remoteSum}` }
-            const mk = await c.controller.exec(argv(['mkdir', '-p', '--', argPath(dirOf(dest))]))
-            if (mk.rc !== 0) return { failed: `Command failed with exit code ${mk.rc}: mkdir -p ${dirOf(dest)}\n${mk.stderr}` }
-            await c.controller.put(dest, bytes)
-            return { changed: true, data: { dest, checksum: got, remote_checksum: remoteSum } }
-          },
-        },
-      ],
+      changes: [{ kind: 'fetch', src: args.src, dest, ...(args.validate_checksum === false ? {} : { checksum: s.checksum }) }],
+      diff: [{ path: `controller:${dest}`, before: st.local.exists ? `sha1 ${st.local.checksum ?? '?'}\n` : '', after: `sha1 ${s.checksum}\n` }],
     }
-    if (ctx.diff) plan.diff = [{ path: `controller:${dest}`, before: st.local.exists ? `sha1 ${st.local.checksum ?? '?'}\n` : '', after: `sha1 ${remoteSum}\n` }]
-    return plan
   },
 })

@@ -1,7 +1,5 @@
 // synchronize: rsync a tree on one host, from/to the controller, or straight between two inventory
-// hosts (src_host), as ansible.posix.synchronize. changed comes from rsync's itemized changes.
-import type { Connection } from '../../connection/connection.js'
-import { commandFailure } from '../../connection/command-failure.js'
+// hosts (src_host), as ansible.posix.synchronize. A --dry-run in gather predicts what changes.
 import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
@@ -13,8 +11,8 @@ export interface SyncState {
   runOn: 'target' | 'controller' | 'src_host'
   /** The side reached over ssh, when the copy crosses hosts. */
   remote?: RemoteSide
-  /** Changed items of a --dry-run, gathered in check and diff mode. */
-  dryRun?: string[]
+  /** What a --dry-run itemized: the run's prediction. */
+  dryRun: string[]
 }
 
 const flag = (description: string, dflt?: boolean) => ({ type: 'boolean', description, ...(dflt === undefined ? {} : { default: dflt }) })
@@ -67,62 +65,50 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
     numeric_ids: true
     ssh_command: ssh -i /root/.ssh/oneoff -o StrictHostKeyChecking=yes`,
 
+  // The dry run only reads, and is the exact prediction of what the real run changes: with
+  // nothing itemized the run is skipped with its reason, and --check needs nothing of its own.
   async gather(args, ctx) {
     const state = where(args, ctx)
-    // The dry run only reads, and is the exact prediction of what the real run would change.
-    if (ctx.check || ctx.diff) {
-      const cmd = rsyncCommand(args, state.remote, true)
-      const conn = await runner(state, args, ctx)
-      const r = await read(ctx, cmd, { conn, noBecome: state.runOn === 'controller' })
-      state.dryRun = parseRsync(r.stdout).changed
-    }
-    return state
+    const on = state.runOn === 'controller' ? { conn: ctx.controller, noBecome: true } : { conn: state.runOn === 'src_host' ? await ctx.connectionTo(args.src_host!) : ctx.conn }
+    const r = await read(ctx, rsyncCommand(args, state.remote, true), on)
+    return { ...state, dryRun: parseRsync(r.stdout).changed }
   },
 
   plan(args, state) {
     const cmd = rsyncCommand(args, state.remote, false)
-    const on = state.runOn === 'target' ? '' : state.runOn === 'controller' ? ' (on the controller)' : ` (on ${args.src_host})`
     const from = state.remote?.side === 'src' ? `${state.remote.host}:${args.src}` : args.src
     const to = state.remote?.side === 'dest' ? `${state.remote.host}:${args.dest}` : args.dest
-    if (state.dryRun !== undefined && state.dryRun.length === 0) return { changes: [], reason: `${to} is already in sync with ${from}`, data: { changed_items: [] } }
-    const diff = state.dryRun ? [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }] : undefined
+    if (state.dryRun.length === 0) return { changes: [], reason: `${to} is already in sync with ${from}`, data: { changed_items: [] } }
     return {
       changes: [
         {
-          kind: 'call',
-          describe: cmd + on,
-          run: async (ctx) => {
-            const conn = await runner(state, args, ctx)
-            const started = Date.now()
+          kind: 'exec',
+          cmd,
+          ...(state.runOn === 'target' ? {} : { on: state.runOn === 'controller' ? 'controller' : { host: args.src_host! } }),
+          progress: (emit) => {
             // Files only go up: rsync's checked count dips as its incremental list grows.
             let files = 0
-            const progress = progress2Reader((p) => {
+            return progress2Reader((p) => {
               files = Math.max(files, p.files ?? 0)
-              ctx.onProgress?.({ label: args.dest, bytes: p.bytes, ...(p.files === undefined ? {} : { files }), ...(p.totalFiles === undefined ? {} : { totalFiles: p.totalFiles }) })
+              emit({ label: args.dest, bytes: p.bytes, ...(p.files === undefined ? {} : { files }), ...(p.totalFiles === undefined ? {} : { totalFiles: p.totalFiles }) })
             })
-            const onOutput = (stream: 'stdout' | 'stderr', chunk: string) => {
-              ctx.onOutput?.(stream, chunk)
-              if (stream === 'stdout') progress(chunk)
-            }
-            const r = await conn.exec(cmd, { become: state.runOn === 'controller' ? undefined : ctx.become, onOutput, signal: ctx.signal })
-            const elapsed = (Date.now() - started) / 1000
-            const failed = commandFailure({ cmd }, r)
-            if (failed !== undefined) return { changed: false, failed, data: { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr } }
-            // `changed` is the task's own verdict, so rsync's list goes in changed_items.
+          },
+          // `changed` is the task's own verdict, so rsync's list goes in changed_items.
+          changedWhen: (r) => parseRsync(r.stdout).changed.length > 0,
+          parse: (r, ms) => {
             const { changed, ...counts } = parseRsync(r.stdout)
-            const data = { cmd, rc: r.rc, msg: changed.join('\n'), changed_items: changed, ...counts, elapsed }
-            return { changed: changed.length > 0, data }
+            return { cmd, rc: r.rc, msg: changed.join('\n'), changed_items: changed, ...counts, elapsed: ms / 1000 }
           },
         },
       ],
-      ...(diff ? { diff } : {}),
+      diff: [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }],
       data: { cmd },
     }
   },
 })
 
 /** Decide where rsync runs and which side, if any, it reaches over ssh. */
-function where(args: SyncArgs, ctx: ModuleContext): SyncState {
+function where(args: SyncArgs, ctx: ModuleContext): Omit<SyncState, 'dryRun'> {
   if (args.src_host !== undefined) {
     if (args.mode === 'pull') return { runOn: 'target', remote: remoteSide('src', args.src_host, ctx) }
     return { runOn: 'src_host', remote: remoteSide('dest', ctx.host, ctx) }
@@ -139,10 +125,4 @@ function remoteSide(side: 'src' | 'dest', host: string, ctx: ModuleContext): Rem
   const v = hostvars[host] ?? (host === ctx.host ? ctx.vars : {})
   const spec = connectionSpec(host, v)
   return { side, host, address: spec.address ?? host, user: spec.user, port: spec.port }
-}
-
-async function runner(state: SyncState, args: SyncArgs, ctx: ModuleContext): Promise<Connection> {
-  if (state.runOn === 'controller') return ctx.controller
-  if (state.runOn === 'src_host') return ctx.connectionTo(args.src_host!)
-  return ctx.conn
 }

@@ -107,7 +107,7 @@ export const apt = defineModule<AptArgs, AptState>({
     return { dpkg: rows, candidates: parsePolicy(policy), cacheAge: age.trim() === '' ? null : Number(age.trim()), orphans: orphans.split('\n').filter(Boolean) }
   },
 
-  plan(args, state, ctx) {
+  plan(args, state) {
     const list = specs(args.name)
     const bad = list.find((s) => !NAME.test(s.name) || (s.version !== undefined && !VERSION.test(s.version)))
     if (bad) return { changes: [], failed: `'${bad.name}${bad.version === undefined ? '' : `=${bad.version}`}' is not a valid package name` }
@@ -144,26 +144,29 @@ export const apt = defineModule<AptArgs, AptState>({
       if (list.length && !act.length) why.push(`${list.map((s) => s.name + (installed(s.name) ? ` ${installed(s.name)}` : '')).join(', ')} already ${args.state === 'latest' ? 'at the newest version' : 'installed'}`)
     }
 
-    // The cache update counts as a change only when it is all the task does (as Ansible).
-    if (updating && (list.length === 0 || !ctx.check)) {
+    // The cache update counts as a change only when it is all the task does (as Ansible), so
+    // with packages --check does not predict one from it.
+    if (updating) {
       changes.push({
         kind: 'exec',
         cmd: `apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`,
         env: ENV,
         changedWhen: () => list.length === 0,
+        ...(list.length ? { predicted: false } : {}),
         parse: () => ({ cache_updated: true }),
       })
     }
     if (!updating && args.update_cache) why.push(`the cache is ${state.cacheAge}s old (valid for ${args.cache_valid_time}s)`)
-    // After a real update, candidates may be newer than what was planned: let apt decide.
-    if (args.state === 'latest' && updating && !ctx.check && list.length) act = list
-    if (act.length) {
-      const words = act.map((s) => (s.version === undefined || args.state === 'absent' ? s.name : `${s.name}=${s.version}`))
+    // After the update, candidates may be newer than the ones read: apt decides for every package,
+    // and --check predicts only the upgrades the current candidates show.
+    const upgradeAll = args.state === 'latest' && updating && list.length > 0
+    if (act.length || upgradeAll) {
+      const words = (upgradeAll ? list : act).map((s) => (s.version === undefined || args.state === 'absent' ? s.name : `${s.name}=${s.version}`))
       const cmd =
         args.state === 'absent'
           ? argv(['apt-get', 'remove', '-y', '-q', ...(args.purge ? ['--purge'] : []), ...(args.autoremove ? ['--autoremove'] : []), '--', ...words])
           : argv(['apt-get', 'install', '-y', '-q', ...dpkgOpts, ...recommends, '--', ...words])
-      changes.push({ kind: 'exec', cmd, env: ENV, changedWhen: aptChanged })
+      changes.push({ kind: 'exec', cmd, env: ENV, changedWhen: aptChanged, ...(act.length ? {} : { predicted: false }) })
     }
     const orphanStep = args.autoremove && state.orphans.length > 0 && !(args.state === 'absent' && act.length > 0)
     if (orphanStep) {
@@ -174,7 +177,7 @@ export const apt = defineModule<AptArgs, AptState>({
     const data = { cache_updated: false }
     if (changes.length === 0) return { changes, reason, data }
     const diff = Object.keys(after).length ? [attrDiff('packages', before, after)] : undefined
-    // Only a cache update that does not count: say why the packages need nothing.
+    // Only steps --check does not count (a cache update, an upgrade only it may bring): say why the packages need nothing.
     const onlyUpdate = act.length === 0 && !orphanStep && list.length > 0
     return { changes, ...(diff ? { diff } : {}), ...(onlyUpdate ? { reason } : {}), data }
   },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalConnection } from '../../../src/connection/local.js'
 import { createUser, makeKey, readPub, startSshd, type Sshd } from '../../helpers/sshd.js'
-import { runner, type Over } from '../real-run.js'
+import { contract, runner, type Over } from '../real-run.js'
 import { skipOrFail } from '../../helpers/skip.js'
 
 let root: string
@@ -74,6 +74,15 @@ test('check mode itemizes with --dry-run, changes nothing, and predicts the real
   const inSync = await run(full(src, dest), { check: true })
   assert.equal(inSync.status, 'ok')
   assert.equal(inSync.msg, `${dest} is already in sync with ${src}/`)
+})
+
+test('synchronize keeps the module contract: --check predicts and copies nothing, the run copies, a rerun and a recheck are ok', async () => {
+  const src = await spool('s-contract')
+  const dest = join(root, 'd-contract')
+  const tree = () => (existsSync(dest) ? readdirSync(dest, { recursive: true }).map(String).sort() : [])
+  const { checked, first, second } = await contract(runner(), tree, 'synchronize', full(src, dest))
+  assert.deepEqual(checked.diff![0]!.after.trim().split('\n'), first.data.changed_items)
+  assert.equal(second.msg, `${dest} is already in sync with ${src}/`)
 })
 
 test('delete removes files that left the source and lists them; without it they stay', async () => {

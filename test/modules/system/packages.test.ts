@@ -53,6 +53,13 @@ test('apt refuses hostile package names without running anything', async () => {
   assert.equal(existsSync(sentinel), false)
 })
 
+test('apt --check does not count the cache update that comes before packages already installed', async () => {
+  const r = await run('apt', { name: 'coreutils', update_cache: true }, { check: true })
+  assert.equal(r.status, 'ok', r.msg)
+  assert.match(r.msg ?? '', /^coreutils \S+ already installed$/)
+  assert.match(r.planned?.[0] ?? '', /^apt-get update -q /)
+})
+
 test('apt fails for a package no repository has', async () => {
   const r = await run('apt', { name: 'tsplay-t-no-such-package' })
   assert.equal(r.status, 'failed')
