@@ -36,6 +36,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--accept-new-host-keys', 'record unknown SSH host keys instead of refusing (changed keys are always refused)', false)
     .option('-F, --ssh-config <file>', 'ssh_config file to use instead of ~/.ssh/config')
     .option('--vault-password-file <file>', 'vault password: a file, or an executable that prints it (else TSPLAY_VAULT_PASSWORD, else a prompt)')
+    .option('--vault-id <[label@]source>', "Ansible's vault id: a password file, script or 'prompt' (repeatable; each is tried on Ansible vaults)", collect, [])
     .addOption(new Option('-v, --verbose', 'more output (-vv for live command output)').argParser(increase).default(0))
     .showHelpAfterError('(run tsplay --help for the options)')
     .action(async (playbook: string | undefined, o) => {
@@ -66,6 +67,8 @@ function program(setCode: (c: number) => void): Command {
     .argument('<action>', 'encrypt | decrypt | view | edit | encrypt_string')
     .argument('[file]', 'the file; for encrypt_string the value (stdin when absent)')
     .option('--vault-password-file <file>', 'vault password: a file, or an executable that prints it')
+    .option('--vault-id <[label@]source>', "Ansible's vault id: a password file, script or 'prompt' (repeatable)", collect, [])
+    .option('--format <format>', "encrypt, encrypt_string: 'tsplay' (default) or 'ansible' ($ANSIBLE_VAULT, 1.2 with the vault id's label)", 'tsplay')
     .option('--name <key>', 'with encrypt_string: the variable name')
     .action(async (action: string, file: string | undefined, _o: unknown, cmd: Command) => {
       const { vaultCommand } = await import('./cli/vault-command.js')

@@ -27,6 +27,8 @@ export interface RunFlags {
   verbose: number
   /** Read (or run, when executable) for the vault password. */
   vaultPasswordFile?: string
+  /** --vault-id [label@]source, repeatable. */
+  vaultId?: string[]
 }
 
 /** How long a running command may go on after Ctrl-C before it is killed (TSPLAY_GRACE_SECONDS). */
@@ -36,7 +38,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   const isTTY = Boolean(process.stdout.isTTY)
   const mode = chooseMode({ json: f.json, isTTY, env: process.env })
   // Secrets met while loading and running are hidden in all output, errors included.
-  const vault = vaultSession({ file: f.vaultPasswordFile, secrets: processSecrets })
+  const vault = vaultSession({ file: f.vaultPasswordFile, ids: f.vaultId, secrets: processSecrets })
   if (f.report !== undefined) checkReportPath(f.report)
   // The run log behind the HTML report: the --json lines, masked the same, kept in memory.
   const clock = new SharedClock()

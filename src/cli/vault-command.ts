@@ -1,18 +1,24 @@
-// `tsplay vault encrypt|decrypt|view|edit FILE` and `tsplay vault encrypt_string VALUE --name KEY`.
+// `tsplay vault encrypt|decrypt|view|edit FILE` and `tsplay vault encrypt_string VALUE --name KEY`,
+// on tsplay's own vault format and on Ansible's ($ANSIBLE_VAULT 1.1/1.2), which edit keeps.
 import { readFileSync } from 'node:fs'
 import { OptionsError, TsplayError } from '../errors.js'
 import { didYouMean } from '../util/suggest.js'
+import { ansibleVaultId, decryptAnsibleWith, encryptAnsible, isAnsibleVault } from '../vault/ansible.js'
 import { decrypt, encrypt } from '../vault/cipher.js'
 import { editInEditor } from '../vault/edit.js'
 import { isVaultText } from '../vault/envelope.js'
 import { readTarget, replaceFile } from '../vault/files.js'
-import { passwordProvider, type PasswordProvider } from '../vault/password.js'
+import { passwordProvider } from '../vault/password.js'
 
 export interface VaultFlags {
   /** --vault-password-file FILE. */
   vaultPasswordFile?: string
   /** --name KEY, for encrypt_string. */
   name?: string
+  /** --vault-id [label@]source, repeatable (Ansible's). */
+  vaultId?: string[]
+  /** --format tsplay|ansible: what encrypt and encrypt_string write. */
+  format?: string
 }
 
 /** Where the command reads and writes; tests swap these. */
@@ -28,24 +34,41 @@ export interface VaultIO {
 const ACTIONS = ['encrypt', 'decrypt', 'view', 'edit', 'encrypt_string'] as const
 
 export async function vaultCommand(action: string, file: string | undefined, opts: VaultFlags, io: VaultIO = processIO()): Promise<number> {
-  const passwords = passwordProvider({ file: opts.vaultPasswordFile, env: io.env, prompt: io.prompt })
+  const passwords = passwordProvider({ file: opts.vaultPasswordFile, ids: opts.vaultId, env: io.env, prompt: io.prompt })
+  const format = opts.format ?? 'tsplay'
+  if (format !== 'tsplay' && format !== 'ansible') throw new OptionsError(`--format '${format}' is not a vault format`, { hint: "Use --format tsplay (the default) or --format ansible." })
+  let opened: string | undefined
+  const seal = (plain: Buffer | string, ansible: boolean, label = passwords.label): string => {
+    const password = opened ?? passwords.getNew().value
+    return ansible ? encryptAnsible(plain, password, label === undefined || label === 'default' ? '' : label) : encrypt(plain, password)
+  }
   if (action === 'encrypt-string') action = 'encrypt_string'
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new OptionsError(`unknown vault action '${action}'.${didYouMean(action, ACTIONS)}`, { hint: `Use one of: ${ACTIONS.join(', ')}.` })
   }
-  if (action === 'encrypt_string') return encryptString(file ?? io.readStdin().replace(/\r?\n$/, ''), opts.name, passwords, io)
+  if (action === 'encrypt_string') return encryptString(file ?? io.readStdin().replace(/\r?\n$/, ''), opts.name, (v) => seal(v, format === 'ansible'), io)
   if (file === undefined) throw new OptionsError(`tsplay vault ${action} needs a FILE`, { hint: `Run tsplay vault ${action} path/to/file.yml.` })
   const data = readTarget(file)
-  const sealed = isVaultText(data.subarray(0, 64).toString('utf8'))
+  const head = data.subarray(0, 64).toString('utf8')
+  const ansible = isAnsibleVault(head)
+  const sealed = ansible || isVaultText(head)
   const open = () => {
-    if (!sealed) throw new TsplayError(`${file} is not encrypted with tsplay vault`, { hint: `Encrypt it first: tsplay vault encrypt ${file}` })
+    if (!sealed) throw new TsplayError(`${file} is not encrypted with tsplay vault or ansible-vault`, { hint: `Encrypt it first: tsplay vault encrypt ${file}` })
     const at = { file, line: 1, col: 1 }
-    return decrypt(data.toString('utf8'), passwords.get(at), at)
+    const text = data.toString('utf8')
+    if (!ansible) {
+      const password = passwords.get(at)
+      opened = password.value
+      return decrypt(text, password, at)
+    }
+    const r = decryptAnsibleWith(text, passwords.all(at, ansibleVaultId(text)), at)
+    opened = r.password.value
+    return r.plain
   }
   switch (action) {
     case 'encrypt':
       if (sealed) throw new TsplayError(`${file} is already encrypted`, { hint: `See it with tsplay vault view ${file}, change it with tsplay vault edit ${file}.` })
-      replaceFile(file, encrypt(data, passwords.getNew().value))
+      replaceFile(file, seal(data, format === 'ansible'))
       return 0
     case 'decrypt':
       replaceFile(file, open())
@@ -57,7 +80,8 @@ export async function vaultCommand(action: string, file: string | undefined, opt
       const plain = open()
       const edited = editInEditor(plain, file, io.env.EDITOR || io.env.VISUAL || 'vi')
       // Unchanged: keep the old ciphertext, so version control shows no change.
-      if (!edited.equals(plain)) replaceFile(file, encrypt(edited, passwords.get({ file, line: 1, col: 1 }).value))
+      // An Ansible vault stays one (same vault id), so ansible-vault and Ansible still read it.
+      if (!edited.equals(plain)) replaceFile(file, seal(edited, ansible, ansible ? ansibleVaultId(data.toString('utf8')) : undefined))
       return 0
     }
   }
@@ -65,11 +89,11 @@ export async function vaultCommand(action: string, file: string | undefined, opt
 }
 
 /** A YAML snippet to paste into a vars file: `KEY: !vault |` and the vault indented under it. */
-function encryptString(value: string, name: string | undefined, passwords: PasswordProvider, io: VaultIO): number {
+function encryptString(value: string, name: string | undefined, seal: (v: string) => string, io: VaultIO): number {
   if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new OptionsError(`--name '${name}' is not a variable name`, { hint: 'Use letters, digits and _, not starting with a digit.' })
   }
-  const vault = encrypt(value, passwords.getNew().value)
+  const vault = seal(value)
   const body = vault.trimEnd().split('\n').map((l) => `  ${l}`).join('\n')
   io.out.write(`${name === undefined ? '' : `${name}: `}!vault |\n${body}\n`)
   return 0

@@ -1,8 +1,9 @@
 // Ansible Vault's own format, read as Ansible writes it: `$ANSIBLE_VAULT;1.1;AES256` (or 1.2 with a
 // vault id) then hex of "salt\nhmac\nciphertext" (each hex); keys from PBKDF2-HMAC-SHA256
 // (10000 rounds, 80 bytes: AES key, HMAC key, CTR counter), HMAC-SHA256 over the ciphertext,
-// AES-256-CTR with PKCS#7 padding. Decrypt only: tsplay writes its own format.
-import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
+// AES-256-CTR with PKCS#7 padding. Written back in this format only where a file already is in it
+// (`tsplay vault edit`) or `--format ansible` asks.
+import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { ParseError, TsplayError, type SourcePos } from '../errors.js'
 import type { KeyCache, Password } from './cipher.js'
 import { where } from './envelope.js'
@@ -32,6 +33,43 @@ function unpackAnsible(text: string, at: SourcePos): AnsibleSealed {
   const inner = hex(rest.join('').replace(/\s+/g, ''), 'body').toString('latin1').split('\n')
   if (inner.length !== 3) bad('the body does not hold salt, HMAC and ciphertext')
   return { vaultId, salt: hex(inner[0]!, 'salt'), hmac: hex(inner[1]!, 'HMAC'), ciphertext: hex(inner[2]!, 'ciphertext') }
+}
+
+/** The vault id of a 1.2 header ('' for 1.1), without decrypting. */
+export function ansibleVaultId(text: string): string {
+  return text.trimStart().split('\n', 1)[0]!.trim().split(';')[3] ?? ''
+}
+
+/** Ansible's format: 1.1, or 1.2 with the vault id; the body's hex in lines of 80, as ansible-vault writes. */
+export function encryptAnsible(plain: Buffer | string, password: string, vaultId = ''): string {
+  const salt = randomBytes(32)
+  const keys = derive(password, salt)
+  const data = typeof plain === 'string' ? Buffer.from(plain, 'utf8') : plain
+  const pad = 16 - (data.length % 16)
+  const cipher = createCipheriv('aes-256-ctr', keys.subarray(0, 32), keys.subarray(64, 80))
+  const ciphertext = Buffer.concat([cipher.update(Buffer.concat([data, Buffer.alloc(pad, pad)])), cipher.final()])
+  const hmac = createHmac('sha256', keys.subarray(32, 64)).update(ciphertext).digest()
+  const body = Buffer.from([salt, hmac, ciphertext].map((b) => b.toString('hex')).join('\n'), 'latin1').toString('hex')
+  const header = vaultId ? `${ANSIBLE_PREFIX}1.2;AES256;${vaultId}` : `${ANSIBLE_PREFIX}1.1;AES256`
+  return `${header}\n${body.match(/.{1,80}/g)!.join('\n')}\n`
+}
+
+/** Each password in turn (Ansible tries every vault id's secret); the last refusal when none fits. */
+export function decryptAnsibleAny(text: string, passwords: Password[], at: SourcePos, cache?: KeyCache): Buffer {
+  return decryptAnsibleWith(text, passwords, at, cache).plain
+}
+
+/** decryptAnsibleAny, also telling which password opened it (edit seals with the same one). */
+export function decryptAnsibleWith(text: string, passwords: Password[], at: SourcePos, cache?: KeyCache): { plain: Buffer; password: Password } {
+  let refused: unknown
+  for (const password of passwords) {
+    try {
+      return { plain: decryptAnsible(text, password, at, cache), password }
+    } catch (e) {
+      refused = e
+    }
+  }
+  throw refused
 }
 
 /** Decrypt Ansible vault text read at `at` with the run's password (any vault id). */

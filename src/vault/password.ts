@@ -1,5 +1,6 @@
 // Where the vault password comes from, first found wins: --vault-password-file (run it when it
-// is executable, as Ansible does), TSPLAY_VAULT_PASSWORD, a prompt on the terminal. Asked once.
+// is executable, as Ansible does), --vault-id [label@]source (Ansible's: a file, a script or
+// 'prompt'), TSPLAY_VAULT_PASSWORD, a prompt on the terminal. Each asked once.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -13,6 +14,8 @@ export const PASSWORD_ENV = 'TSPLAY_VAULT_PASSWORD'
 export interface PasswordOptions {
   /** --vault-password-file. */
   file?: string
+  /** --vault-id values, Ansible's `[label@]source` (source: a file, a script, or `prompt`). */
+  ids?: string[]
   env: NodeJS.ProcessEnv
   /** Prompting is allowed (a terminal); tests and CI turn it off. Default: stdin is a TTY. */
   prompt?: boolean
@@ -23,14 +26,45 @@ export interface PasswordProvider {
   get(at: SourcePos): Password
   /** For encrypting: a prompt asks twice so a typo does not lock the data away. */
   getNew(): Password
+  /** Every password given (Ansible vaults): the one whose vault id is `label` first. */
+  all(at: SourcePos, label?: string): Password[]
+  /** The label of the first --vault-id, for writing Ansible's 1.2 header. */
+  label?: string
 }
 
-export const PASSWORD_WAYS = `Give the vault password with --vault-password-file FILE (a file holding it, or an executable that prints it), the ${PASSWORD_ENV} environment variable, or run on a terminal to be asked.`
+interface VaultId {
+  label: string
+  source: string
+}
+
+/** Ansible's `label@source`; a bare source has the label 'default'. */
+export function parseVaultId(v: string): VaultId {
+  const at = v.indexOf('@')
+  return at > 0 ? { label: v.slice(0, at), source: v.slice(at + 1) } : { label: 'default', source: v }
+}
+
+export const PASSWORD_WAYS = `Give the vault password with --vault-password-file FILE (a file holding it, or an executable that prints it), --vault-id [label@]FILE, the ${PASSWORD_ENV} environment variable, or run on a terminal to be asked.`
 
 export function passwordProvider(o: PasswordOptions): PasswordProvider {
   let got: Password | undefined
+  const ids = (o.ids ?? []).map(parseVaultId)
+  const byId = new Map<number, Password>()
+  const fromId = (i: number): Password => {
+    let p = byId.get(i)
+    if (!p) {
+      const { label, source } = ids[i]!
+      if (source === 'prompt') {
+        const value = mayPrompt() ? promptHidden(`Vault password (${label}): `) : ''
+        if (!value) throw new OptionsError(`--vault-id ${label}@prompt needs a terminal to ask on`, { hint: PASSWORD_WAYS })
+        p = { value, source: `the prompt for vault id ${label}` }
+      } else p = fromFile(source)
+      byId.set(i, p)
+    }
+    return p
+  }
   const fromSources = (): Password | undefined => {
     if (o.file !== undefined) return fromFile(o.file)
+    if (ids.length) return fromId(0)
     const env = o.env[PASSWORD_ENV]
     if (env !== undefined && env !== '') return { value: env, source: PASSWORD_ENV }
     return undefined
@@ -60,6 +94,13 @@ export function passwordProvider(o: PasswordOptions): PasswordProvider {
       if (!got) throw new OptionsError('encrypting needs a vault password, and none was given', { hint: PASSWORD_WAYS })
       return got
     },
+    all(at, label) {
+      const first = this.get(at)
+      const rest = ids.map((_, i) => fromId(i))
+      const match = rest.filter((_, i) => ids[i]!.label === label)
+      return [...new Set([...match, first, ...rest])]
+    },
+    label: ids[0]?.label,
   }
 }
 

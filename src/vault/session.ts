@@ -20,7 +20,7 @@ let fallback: VaultSession | undefined
 
 export function vaultSession(o: Partial<PasswordOptions> & { secrets?: SecretRegistry } = {}): VaultSession {
   return {
-    passwords: passwordProvider({ file: o.file, env: o.env ?? process.env, prompt: o.prompt }),
+    passwords: passwordProvider({ file: o.file, ids: o.ids, env: o.env ?? process.env, prompt: o.prompt }),
     secrets: o.secrets ?? new SecretRegistry(),
     keys: new Map(),
   }

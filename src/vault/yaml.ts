@@ -1,7 +1,7 @@
 // Vault in YAML: a whole file that is one vault, and `key: !vault |` values. Both are decrypted
 // as the file is read, and everything they held becomes a secret that output masks.
 import { ParseError, type SourcePos } from '../errors.js'
-import { decryptAnsible, isAnsibleVault } from './ansible.js'
+import { ansibleVaultId, decryptAnsibleAny, isAnsibleVault } from './ansible.js'
 import { decrypt } from './cipher.js'
 import { isVaultText } from './envelope.js'
 import { currentVault } from './session.js'
@@ -9,7 +9,8 @@ import { currentVault } from './session.js'
 /** tsplay's own vault or Ansible's, decrypted with the run's password. */
 function open(text: string, at: SourcePos): Buffer {
   const vault = currentVault()
-  return (isAnsibleVault(text) ? decryptAnsible : decrypt)(text, vault.passwords.get(at), at, vault.keys)
+  if (isAnsibleVault(text)) return decryptAnsibleAny(text, vault.passwords.all(at, ansibleVaultId(text)), at, vault.keys)
+  return decrypt(text, vault.passwords.get(at), at, vault.keys)
 }
 
 export const VAULT_TAG = '!vault'

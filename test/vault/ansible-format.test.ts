@@ -6,9 +6,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
+import { vaultCommand, type VaultIO } from '../../src/cli/vault-command.js'
 import { isTsplayError } from '../../src/errors.js'
 import { loadVarsFile } from '../../src/playbook/vars-file.js'
-import { withVault } from '../../src/vault/session.js'
+import { vaultSession, withVault } from '../../src/vault/session.js'
+import { sink } from '../reporter/fixtures.js'
 import { session } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-ansible-vault-'))
@@ -54,4 +56,60 @@ test('a wrong password for an Ansible vault fails naming the file and the vault 
     () => withVault(session('not the password'), () => loadVarsFile(file)),
     (e: unknown) => isTsplayError(e) && /wrong.yml:1: wrong vault password for this Ansible vault \(vault id 'prod'\)/.test(e.message),
   )
+})
+
+function cliIO(): VaultIO & { text: () => string } {
+  const s = sink()
+  return { out: s.out, env: {}, prompt: false, readStdin: () => '', text: s.text }
+}
+
+test('tsplay vault view and decrypt read a file ansible-vault encrypted', async () => {
+  const file = join(dir, 'view.yml')
+  writeFileSync(file, `db_password: ${SECRET}\n`)
+  ansibleVault(['encrypt', '--vault-password-file', passFile, file])
+  const o = cliIO()
+  assert.equal(await vaultCommand('view', file, { vaultPasswordFile: passFile }, o), 0)
+  assert.equal(o.text(), `db_password: ${SECRET}\n`)
+  assert.equal(await vaultCommand('decrypt', file, { vaultId: [`dev@${script}`] }, cliIO()), 0)
+  assert.equal(readFileSync(file, 'utf8'), `db_password: ${SECRET}\n`)
+})
+
+test('with several --vault-id the one whose label the 1.2 header names opens it; edit keeps the vault id for ansible-vault', async () => {
+  const other = join(dir, 'other.txt')
+  writeFileSync(other, 'another password\n')
+  const file = join(dir, 'edit.yml')
+  writeFileSync(file, 'a: 1\n')
+  ansibleVault(['encrypt', '--vault-id', `prod@${passFile}`, file])
+  const editor = join(dir, 'editor.sh')
+  writeFileSync(editor, `#!/bin/sh\necho 'b: 2' >> "$1"\n`)
+  chmodSync(editor, 0o755)
+  const o = { ...cliIO(), env: { EDITOR: editor } }
+  assert.equal(await vaultCommand('edit', file, { vaultId: [`dev@${other}`, `prod@${passFile}`] }, o), 0)
+  assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/)
+  assert.equal(ansibleVault(['view', '--vault-id', `prod@${passFile}`, file]), 'a: 1\nb: 2\n')
+})
+
+test('tsplay vault encrypt and encrypt_string --format ansible write what ansible-vault decrypts', async () => {
+  const o = cliIO()
+  assert.equal(await vaultCommand('encrypt_string', SECRET, { vaultId: [`prod@${passFile}`], format: 'ansible', name: 'k' }, o), 0)
+  assert.match(o.text(), /^k: !vault \|\n {2}\$ANSIBLE_VAULT;1\.2;AES256;prod\n/)
+  const value = join(dir, 'value.vault')
+  writeFileSync(value, o.text().split('\n').slice(1).map((l) => l.trim()).join('\n'))
+  assert.equal(ansibleVault(['decrypt', '--output', '-', '--vault-id', `prod@${passFile}`, value]), SECRET)
+  const file = join(dir, 'enc.yml')
+  writeFileSync(file, 'x: 1\n')
+  assert.equal(await vaultCommand('encrypt', file, { vaultPasswordFile: passFile, format: 'ansible' }, cliIO()), 0)
+  assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.1;AES256\n/)
+  assert.equal(ansibleVault(['view', '--vault-password-file', passFile, file]), 'x: 1\n')
+})
+
+test('a run with two --vault-id reads values of both vault ids, as ansible-playbook does', () => {
+  const other = join(dir, 'second.txt')
+  writeFileSync(other, 'second password\n')
+  const a = ansibleVault(['encrypt_string', '--vault-id', `prod@${passFile}`, SECRET, '--name', 'a'])
+  const b = ansibleVault(['encrypt_string', '--vault-id', `dev@${other}`, 'dev-secret', '--name', 'b'])
+  const file = join(dir, 'two-ids.yml')
+  writeFileSync(file, `${a.trimEnd()}\n${b}`)
+  const s = vaultSession({ ids: [`dev@${other}`, `prod@${passFile}`], env: {}, prompt: false })
+  assert.deepEqual(withVault(s, () => loadVarsFile(file)), { a: SECRET, b: 'dev-secret' })
 })
