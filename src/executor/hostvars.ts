@@ -7,11 +7,12 @@ import type { PlayContext, Scope } from './context.js'
 import { mergeVars, rawKeys, templatedView } from './vars.js'
 import { TSPLAY_VERSION } from '../version.js'
 
-/** Inventory vars + facts + registered values of a host, as `hostvars[name]` shows them. */
+/** A host's vars as `hostvars[name]` shows them: inventory, facts, the play's vars and vars_files,
+ * set_fact/registered values and extra vars (Ansible's get_vars for that host and the play). */
 function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {
   const h = pc.state.hosts.get(name)
   const inv = resolveHost(pc.inventory, name)?.vars ?? {}
-  const merged = { ...inv, ...(h?.facts ?? {}), ...(h?.registered ?? {}), inventory_hostname: name }
+  const merged = mergeVars({ inventory: inv, facts: h?.facts ?? {}, play: pc.play, scoped: [], registered: h?.registered ?? {}, extra: pc.opts.extraVars, magic: { inventory_hostname: name } })
   return templatedView(merged, pos, rawKeys(merged, h?.facts ?? {}, h?.registered ?? {}))
 }
 
@@ -69,8 +70,10 @@ export function magicVars(pc: PlayContext, host: string, role: Role | undefined,
 }
 
 /** Every variable visible to a task on `host`, templated lazily. */
-export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: Vars, pos: SourcePos, extra: Vars[] = []): Vars {
+export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: Vars, pos: SourcePos, extra: Vars[] = [], loopFacts?: Vars): Vars {
   const h = pc.state.host(host)
+  // Facts set by the earlier items of a loop are seen by the later ones, as in Ansible.
+  const registered = loopFacts ? { ...h.registered, ...loopFacts } : h.registered
   const role = scope.role
   const magic = magicVars(pc, host, role, pos)
   const merged = mergeVars({
@@ -80,10 +83,10 @@ export function varsFor(pc: PlayContext, host: string, scope: Scope, taskVars: V
     play: pc.play,
     role,
     scoped: [...scope.scoped, taskVars, ...extra],
-    registered: h.registered,
+    registered,
     extra: pc.opts.extraVars,
     magic,
   })
   // Magic values (ansible_failed_result...) are data too: never rendered again.
-  return templatedView(merged, pos, rawKeys(merged, h.facts, h.registered, magic))
+  return templatedView(merged, pos, rawKeys(merged, h.facts, registered, magic))
 }

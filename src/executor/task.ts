@@ -6,7 +6,7 @@ import { getModule } from '../modules/index.js'
 import type { Task, Vars } from '../playbook/types.js'
 import { check } from '../schema/validate.js'
 import { evalCondition } from '../template/expressions.js'
-import { renderValue } from '../template/render.js'
+import { renderString, renderValue } from '../template/render.js'
 import { isMapping, typeName } from '../template/values.js'
 import { loopItems, loopVarsFor } from './loop-vars.js'
 import { runModule } from './apply.js'
@@ -90,6 +90,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
   const lc = task.loopControl ?? { loopVar: 'item' }
   const results: ItemResult[] = []
   let delegatedTo: string | undefined
+  let loopFacts: Vars | undefined
   for (const [i, item] of items.entries()) {
     if (signalFor(pc, scope).aborted) break
     const itemStarted = Date.now()
@@ -99,12 +100,12 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
     let registered: Vars = { [lc.loopVar]: item, ansible_loop_var: lc.loopVar }
     let itemVars: Vars | undefined
     try {
-      const outer = varsFor(pc, host, scope, task.vars, task.pos, extra)
+      const outer = varsFor(pc, host, scope, task.vars, task.pos, extra, loopFacts)
       const lcPos = task.keyPos.loop_control ?? task.pos
       const loopVars = loopVarsFor(lc, items, i, outer, lcPos)
       registered = loopVars
       pause = lc.pause === undefined ? 0 : Number(renderValue(lc.pause, outer, lcPos))
-      const vars = varsFor(pc, host, scope, task.vars, task.pos, [...extra, loopVars])
+      const vars = varsFor(pc, host, scope, task.vars, task.pos, [...extra, loopVars], loopFacts)
       itemVars = vars
       if (lc.label !== undefined) label = String(renderValue(lc.label, vars, task.keyPos.loop_control ?? task.pos))
       if (!evalCondition(task.when, vars)) r = { status: 'skipped', msg: 'Conditional result was False', data: {}, durationMs: 0 }
@@ -117,6 +118,8 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Scope, 
       r = ignoring(task, scope, itemVars, errorResult(e, itemStarted, task.pos))
     }
     results.push({ ...r, item, label, loopVars: registered })
+    const facts = r.data.ansible_facts
+    if (isMapping(facts) && (r.status === 'ok' || r.status === 'changed')) loopFacts = { ...loopFacts, ...facts }
     if (r.status === 'unreachable') break
     if (pause > 0 && i < items.length - 1) await sleep(pause * 1000)
   }
@@ -143,7 +146,9 @@ async function runOnce(pc: PlayContext, task: Task, host: string, scope: Scope, 
 async function runModuleOnce(pc: PlayContext, task: Task, host: string, scope: Scope, vars: Vars, started: number): Promise<HostRun> {
   const mod = getModule(task.module)
   if (!mod) return { result: failedResult(`module '${task.module}' is not available`, started) }
-  const args = dropOmitted(renderValue(task.args, vars, task.keyPos[task.module] ?? task.pos)) as Vars
+  const argsAt = task.keyPos[task.module] ?? task.pos
+  let args = dropOmitted(renderValue(task.args, vars, argsAt)) as Vars
+  if (task.module === 'set_fact') args = factNames(args, vars, argsAt)
   const problem = check(mod.schema, args)
   if (problem) {
     const at = problem.path.length ? ` at '${problem.path.join('.')}'` : ''
@@ -177,6 +182,20 @@ async function runModuleOnce(pc: PlayContext, task: Task, host: string, scope: S
   }
   progress.end()
   return { result: { ...result, durationMs: Date.now() - started }, delegatedTo }
+}
+
+/** set_fact's keys are templates too (`"{{ name }}": value`), and must render to variable names. */
+function factNames(args: Vars, vars: Vars, pos: SourcePos): Vars {
+  if (!Object.keys(args).some((k) => k.includes('{{'))) return args
+  const out: Vars = {}
+  for (const [k, v] of Object.entries(args)) {
+    const name = k.includes('{{') ? renderString(k, vars, pos) : k
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new TemplateError(`the variable name '${name}' is not valid`, { pos, hint: 'Variable names start with a letter or underscore and hold only letters, digits and underscores.' })
+    }
+    out[name] = v
+  }
+  return out
 }
 
 /** Remove arguments (and list items) whose value is `{{ omit }}`. */

@@ -89,7 +89,9 @@ export function splitKv(text: string, accept: (key: string) => boolean): { args:
   const args: Record<string, string> = {}
   const taken: Token[] = []
   for (const t of tokens(text)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(decodeEscapes(t.text))
+    // A key may be a template (`set_fact: "{{ name }}={{ value }}"`), as Ansible's parse_kv
+    // takes whatever precedes the first `=`; the module that gets it renders it.
+    const m = /^((?:[A-Za-z_]|\{\{[^={}]*\}\})(?:[A-Za-z0-9_-]|\{\{[^={}]*\}\})*)=(.*)$/s.exec(decodeEscapes(t.text))
     if (m && accept(m[1]!)) {
       args[m[1]!] = unquote(m[2]!)
       taken.push(t)

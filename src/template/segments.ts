@@ -11,22 +11,27 @@ export type Segment =
   | { kind: 'hbs'; source: string; fault: TemplateFault; line: number; col: number }
 
 /** Handlebars-only openings: blocks, inverses, comments, raw, partials, whitespace control. */
-const HBS_ONLY = /\{\{\s*[#/^!>~{&]|\{\{~?\s*else\b|~\}\}/
+// A `{` right after `{{` is a triple-stash; after a space it opens a Jinja dict (`{{ {'a': 1} }}`).
+const HBS_ONLY = /\{\{~?\{|\{\{\s*[#/^!>~&]|\{\{~?\s*else\b|~\}\}/
 
 /** True when the text is Handlebars as a whole (block helpers and friends). */
 export function isHandlebarsProgram(text: string): boolean {
   return HBS_ONLY.test(text)
 }
 
-/** The end of the `{{` opened at `from` (index of its `}}`), skipping quoted strings; -1 if none. */
+/** The end of the `{{` opened at `from` (index of its `}}`), skipping quoted strings and the
+ * braces of dict literals (`{{ {'a': {'b': 1}} }}`); -1 if none. */
 function closing(text: string, from: number): number {
   let quote = ''
+  let depth = 0
   for (let i = from; i < text.length; i++) {
     const c = text[i]!
     if (quote) {
       if (c === '\\') i++
       else if (c === quote) quote = ''
     } else if (c === "'" || c === '"') quote = c
+    else if (c === '{') depth++
+    else if (c === '}' && depth > 0) depth--
     else if (c === '}' && text[i + 1] === '}') return i
   }
   return -1

@@ -7,8 +7,9 @@ import { runInline, type InlineRun } from '../helpers/run-playbook.js'
 
 const play = (tasks: string) => `- hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}`
 
-async function run(tasks: string, files: Record<string, string> = {}): Promise<InlineRun> {
-  const r = await runInline({ 'playbook.yml': play(tasks), ...files })
+async function run(tasks: string, files: Record<string, string> = {}, playVars?: string): Promise<InlineRun> {
+  const text = playVars === undefined ? play(tasks) : play(tasks).replace('  tasks:\n', `  vars:\n    ${playVars}\n  tasks:\n`)
+  const r = await runInline({ 'playbook.yml': text, ...files })
   rmSync(r.dir, { recursive: true, force: true })
   const failed = r.events.filter((e) => e.kind === 'task-result' && e.result.status === 'failed' && !e.result.ignored)
   assert.deepEqual(failed.map((e) => (e.kind === 'task-result' ? `${e.task}: ${e.result.msg}` : '')), [])
@@ -141,4 +142,42 @@ test('a value tagged !unsafe is never rendered, in vars or in args', async () =>
   })
   rmSync(r.dir, { recursive: true, force: true })
   assert.equal(r.code, 0)
+})
+
+test('set_fact keys are templates too, in key=value text and in a mapping; a bad name fails', async () => {
+  const r = await run(`    - set_fact: "{{ item.key }}={{ item.value }}"
+      loop: "{{ {'first': 1, 'second': 'two'} | dict2items }}"
+    - set_fact:
+        "{{ 'third_' ~ 3 }}": [3]
+    - set_fact: { "{{ 'not a name' }}": 1 }
+      ignore_errors: true
+      register: bad
+    - assert:
+        that:
+          - first == 1
+          - second == 'two'
+          - third_3 == [3]
+          - bad is failed
+          - "'not a name' in bad.results | default([bad]) | map(attribute='msg') | join"
+`)
+  assert.equal(r.stats.localhost?.ignored, 1)
+})
+
+test('in a loop, facts set by the earlier items are seen by the later ones', async () => {
+  await run(`    - set_fact:
+        seen: "{{ seen | default([]) + [item] }}"
+      loop: [a, b, c]
+    - assert:
+        that: seen == ['a', 'b', 'c']
+`)
+})
+
+test('hostvars of a host show the play vars and extra vars too, as Ansible\'s', async () => {
+  await run(`    - set_fact:
+        picked: "{{ hostvars[inventory_hostname][item] }}"
+      loop: [play_var]
+      vars: {}
+    - assert:
+        that: [picked == 'from play', "hostvars['localhost'].dir == dir"]
+`, {}, 'play_var: from play')
 })

@@ -27,6 +27,12 @@ function throwsTemplateError(fn: () => unknown, message: RegExp, check?: (e: Tem
 }
 
 describe('renderValue', () => {
+  it('a dict literal right after {{ is a Jinja dict, nested braces included; {{{ }}} stays a triple-stash', () => {
+    assert.deepEqual(renderValue("{{ {'a': 1, 'b': {'c': port}} | dict2items | map(attribute='key') | list }}", vars, pos), ['a', 'b'])
+    assert.deepEqual(renderValue("{{ {'a': {'b': port}} }}", vars, pos), { a: { b: 25 } })
+    assert.equal(renderValue('x {{{ domain }}} y', vars, pos), 'x example.org y')
+  })
+
   it('a lone variable keeps its type, so loop: "{{ users }}" is a list', () => {
     assert.deepEqual(renderValue('{{ users }}', vars, pos), vars.users)
     assert.equal(renderValue('{{port}}', vars, pos), 25)
