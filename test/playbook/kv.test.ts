@@ -48,3 +48,10 @@ test('a multi-line script without accepted keys is returned unchanged', () => {
 test("Python escapes are decoded in key=value words, quoted or not, as Ansible's parse_kv does", () => {
   assert.deepEqual(splitKv(String.raw`a='\b(.+)\b' b=\\b(.+)\\b c=\x41\u00e9 d='\1'`, () => true).args, { a: '\b(.+)\b', b: String.raw`\b(.+)\b`, c: 'Aé', d: String.raw`\1` })
 })
+
+test('a key may be a template, as Ansible takes whatever precedes the first =', () => {
+  assert.deepEqual(splitKv(`{{ item.key }}={{ hostvars[inventory_hostname][item.value] }} pre_{{ n }}=1`, () => true), {
+    args: { '{{ item.key }}': '{{ hostvars[inventory_hostname][item.value] }}', 'pre_{{ n }}': '1' },
+    rest: '',
+  })
+})
