@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # chromium: the run report's test renders it headless (and scripts/report-screenshot.sh).
-PKGS=(iproute2 util-linux openssh-server openssh-client iptables rsync swaks postfix
+# python3: uri runs urllib on the target; e2fsprogs: file attributes (lsattr/chattr);
+# ansible-core: the vault tests check tsplay against the real ansible-vault.
+PKGS=(python3 e2fsprogs ansible-core iproute2 util-linux openssh-server openssh-client iptables rsync swaks postfix
   courier-pop courier-imap courier-authdaemon sudo bind9 bind9-dnsutils kmod attr acl file chromium
   debootstrap debian-archive-keyring openssl sasl2-bin libsasl2-modules opendkim)
 
