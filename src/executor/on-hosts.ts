@@ -51,6 +51,8 @@ export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], s
     const result = ignoreUnreachable && withReport.status === 'unreachable' ? { ...withReport, ignored: true } : withReport
     recordResult(pc, task, host, result, { ignoreUnreachable })
     pc.emit({ kind: 'task-result', host, task: name, pos: task.pos, result, delegatedTo: run.delegatedTo, noLog })
+    // A module's `warnings` (Ansible's result field) print after its result, as ansible-playbook's [WARNING].
+    if (!noLog) for (const message of resultWarnings(result)) pc.emit({ kind: 'warning', message, pos: task.pos })
     // Report data is the task's output: no_log hides it like the rest.
     if (!noLog) for (const r of reports) pc.emit({ kind: 'report', host, task: name, section: r.section, data: r.data })
   }
@@ -78,3 +80,8 @@ export async function runOnHosts(pc: PlayContext, task: Task, hosts: string[], s
   }
 }
 
+/** The `warnings` of a result and of its loop items, each once. */
+export function resultWarnings(r: TaskResult): string[] {
+  const all = [r, ...(r.items ?? [])].flatMap((x) => (Array.isArray(x.data.warnings) ? x.data.warnings : []))
+  return [...new Set(all.filter((w): w is string => typeof w === 'string'))]
+}
