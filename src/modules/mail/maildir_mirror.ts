@@ -1,0 +1,144 @@
+// maildir_mirror: on the destination, make the changed folders of a source's maildir_list match
+// it by name (a message file never changes content, a flag change is a rename): renames here
+// what the source renamed, deletes what it no longer has (never mail this host delivered), and
+// writes the list of what is missing for one rsync --files-from, plus per-root excludes so the
+// rsync of everything else skips the folders handled here.
+import { sh } from '../../connection/quote.js'
+import { defineModule, type Change } from '../module.js'
+import { listNames, type FolderNames } from './maildir_list.js'
+
+export interface MaildirMirrorArgs {
+  source: { changed_folders: string[]; unchanged_folders: string[]; names: Record<string, FolderNames> }
+  protect: string[]
+  roots: string[]
+  files_from: string
+  exclude_prefix: string
+}
+
+export interface MaildirMirrorState {
+  names: Record<string, FolderNames>
+}
+
+export interface MirrorSteps {
+  renames: Array<[string, string]>
+  deletes: string[]
+  /** Paths relative to / for rsync --files-from (messages, and cur/new folders missing here). */
+  copies: string[]
+}
+
+/** A Maildir file's unique part: the name before ':2,' (the flags), without 'cur/' or 'new/'. */
+export function uniquePart(entry: string): string {
+  const name = entry.slice(entry.indexOf('/') + 1)
+  const flags = name.indexOf(':2,')
+  return flags === -1 ? name : name.slice(0, flags)
+}
+
+/** A file delivered by one of `hosts` (its name ends in '.HOST', or has '.HOST,' or '.HOST:'):
+ * the rsync protect filters `P *.HOST` and `P *.HOST[,:]*` exactly, which keep mail delivered on
+ * the destination from the final --delete. */
+export function isProtected(entry: string, hosts: string[]): boolean {
+  const name = entry.slice(entry.lastIndexOf('/') + 1)
+  return hosts.some((h) => name.endsWith(`.${h}`) || name.includes(`.${h},`) || name.includes(`.${h}:`))
+}
+
+/** What turns `here` into `there` for each folder, by unique part. */
+export function mirrorSteps(there: Record<string, FolderNames>, here: Record<string, FolderNames>, protect: string[]): MirrorSteps {
+  const steps: MirrorSteps = { renames: [], deletes: [], copies: [] }
+  for (const [folder, src] of Object.entries(there)) {
+    const dst = here[folder] ?? { dirs: [], entries: [] }
+    for (const d of src.dirs) if (!dst.dirs.includes(d)) steps.copies.push(`${folder}/${d}`.slice(1))
+    const byKey = new Map<string, string[]>()
+    for (const e of dst.entries) {
+      const k = uniquePart(e)
+      const list = byKey.get(k)
+      if (list) list.push(e)
+      else byKey.set(k, [e])
+    }
+    for (const e of src.entries) {
+      const have = byKey.get(uniquePart(e))
+      if (!have) {
+        steps.copies.push(`${folder}/${e}`.slice(1))
+        continue
+      }
+      byKey.delete(uniquePart(e))
+      const exact = have.indexOf(e)
+      if (exact === -1) steps.renames.push([`${folder}/${have.shift()!}`, `${folder}/${e}`])
+      else have.splice(exact, 1)
+      // More files with the same unique part here: the stale copies of an earlier name.
+      for (const extra of have) if (!isProtected(extra, protect)) steps.deletes.push(`${folder}/${extra}`)
+    }
+    for (const rest of byKey.values()) for (const e of rest) if (!isProtected(e, protect)) steps.deletes.push(`${folder}/${e}`)
+  }
+  return steps
+}
+
+/** rsync's anchored exclude for one directory below a transfer root. A name with a wildcard
+ * character is escaped (rsync only reads backslashes in patterns that have one). */
+export function anchoredDir(rel: string): string {
+  const p = /[*?[]/.test(rel) ? rel.replace(/[*?[\\]/g, '\\$&') : rel
+  return `/${p}/`
+}
+
+/** Per root (index in `roots`): the cur/ and new/ of the folders mirrored here or unchanged,
+ * anchored to that root, NUL-terminated for rsync --exclude-from with --from0. */
+export function excludesPerRoot(roots: string[], folders: string[]): string[] {
+  return roots.map((root) => {
+    const r = root.endsWith('/') ? root : `${root}/`
+    let out = ''
+    for (const f of folders) {
+      if (!`${f}/`.startsWith(r)) continue
+      const rel = f.slice(r.length)
+      for (const sub of ['cur', 'new']) out += `${anchoredDir(rel === '' ? sub : `${rel}/${sub}`)}\0`
+    }
+    return out
+  })
+}
+
+/** Renames read as NUL-separated pairs from stdin: one process for any number of them. */
+const RENAME = `local $/ = "\\0"; while (defined(my $f = <STDIN>)) { my $t = <STDIN>; chomp $f; chomp $t; rename($f, $t) or die "rename $f: $!\\n" }`
+
+const nul = (xs: string[]): string => xs.map((x) => `${x}\0`).join('')
+
+const sample = (xs: string[]): string => (xs.length > 200 ? [...xs.slice(0, 200), `... ${xs.length - 200} more`] : xs).join('\n')
+
+export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>({
+  name: 'maildir_mirror',
+  description: "Make the changed Maildir folders of a source's maildir_list match it by name here (renames, deletions but never this host's deliveries) and write what is missing as an rsync --files-from list.",
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['source', 'roots', 'files_from', 'exclude_prefix'],
+    properties: {
+      source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone." },
+      protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
+      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rest of the copy rsyncs one by one: each gets an exclude list of the cur/ and new/ handled here.' },
+      files_from: { type: 'string', pattern: '^/', description: 'Where the list of missing files (relative to /, NUL-terminated: rsync --files-from --from0) is written.' },
+      exclude_prefix: { type: 'string', pattern: '^/', description: "Root i's exclude list (for rsync --exclude-from --from0) is written to <exclude_prefix><i>." },
+    },
+  },
+  example: `- maildir_list: { maildirs: [/home/alice/Maildir], since_file: /var/lib/tsplay/maildir-presync.json, names_of_changed: true }
+  delegate_to: old
+  register: old_state
+- maildir_mirror:
+    source: "{{ old_state }}"
+    protect: [new]
+    roots: [/home/alice/Maildir/]
+    files_from: /root/sync/files-from
+    exclude_prefix: /root/sync/exclude-`,
+
+  async gather(args, ctx) {
+    return { names: await listNames(ctx, args.source.changed_folders) }
+  },
+
+  plan(args, state) {
+    const steps = mirrorSteps(args.source.names, state.names, args.protect)
+    const excludes = excludesPerRoot(args.roots, [...args.source.changed_folders, ...args.source.unchanged_folders])
+    const changes: Change[] = excludes.map((content, i) => ({ kind: 'put', path: `${args.exclude_prefix}${i}`, content, mode: '0600' }))
+    changes.push({ kind: 'put', path: args.files_from, content: nul(steps.copies), mode: '0600' })
+    if (steps.renames.length) changes.push({ kind: 'exec', cmd: sh`perl -e ${RENAME}`, stdin: nul(steps.renames.flat()) })
+    if (steps.deletes.length) changes.push({ kind: 'exec', cmd: 'xargs -0 -r rm -f --', stdin: nul(steps.deletes) })
+    const msg = `${args.source.changed_folders.length} changed folders (${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy`
+    const diff = [{ path: 'Maildir folders changed on the source', before: '', after: [sample(steps.renames.map(([a, b]) => `rename ${a} -> ${b}`)), sample(steps.deletes.map((d) => `delete ${d}`)), sample(steps.copies.map((c) => `copy /${c}`))].filter((s) => s !== '').join('\n') + '\n' }]
+    return { changes, diff, msg, data: { renamed: steps.renames.length, deleted: steps.deletes.length, copy_count: steps.copies.length, msg } }
+  },
+})
