@@ -65,7 +65,8 @@ export interface ConnectionKeywords {
   remoteUser?: string
 }
 
-export async function connectionFor(pc: PlayContext, host: string, kw: ConnectionKeywords = {}): Promise<Connection> {
+/** `fresh`: drop the cached connection and open a new one with this connect timeout (reboot, wait_for_connection). */
+export async function connectionFor(pc: PlayContext, host: string, kw: ConnectionKeywords = {}, fresh?: { connectTimeoutMs: number }): Promise<Connection> {
   const h = resolveHost(pc.inventory, host)
   const hostVars = h?.vars ?? {}
   const transport = kw.connection === 'smart' || kw.connection === 'paramiko' ? 'ssh' : kw.connection
@@ -73,7 +74,7 @@ export async function connectionFor(pc: PlayContext, host: string, kw: Connectio
   if (transport !== undefined && !CONNECTION_VARS.transport.some((k) => hostVars[k] !== undefined)) defaults.ansible_connection = transport
   if (kw.remoteUser !== undefined && !CONNECTION_VARS.user.some((k) => hostVars[k] !== undefined)) defaults.ansible_user = kw.remoteUser
   const spec = connectionSpec(host, Object.keys(defaults).length ? { ...hostVars, ...defaults } : hostVars, h?.pos)
-  return pc.pool.get(spec)
+  return fresh ? pc.pool.reopen({ ...spec, connectTimeoutMs: fresh.connectTimeoutMs }) : pc.pool.get(spec)
 }
 
 function connectionKeywords(task: Task, scope: Scope, vars: Vars): ConnectionKeywords {
@@ -107,7 +108,8 @@ function fileFinder(pc: PlayContext, task: Task, scope: Scope) {
 export async function moduleContext(pc: PlayContext, host: string, task: Task, scope: Scope, vars: Vars, onOutput?: ModuleContext['onOutput'], onProgress?: ModuleContext['onProgress']): Promise<{ ctx: ModuleContext; delegatedTo?: string }> {
   const delegate = pick(task, scope, 'delegateTo')
   const target = delegate === undefined ? host : String(renderValue(delegate, vars, task.keyPos.delegate_to ?? task.pos))
-  let conn = await connectionFor(pc, target, connectionKeywords(task, scope, vars))
+  const kw = connectionKeywords(task, scope, vars)
+  let conn = await connectionFor(pc, target, kw)
   const envRaw = pick(task, scope, 'environment') ?? pc.play.environment
   if (envRaw !== undefined) {
     const env = renderValue(envRaw, vars, task.keyPos.environment ?? task.pos)
@@ -128,6 +130,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     findFile: fileFinder(pc, task, scope),
     render: renderTemplateFile,
     connectionTo: (h) => connectionFor(pc, h),
+    reconnect: (connectTimeoutMs) => connectionFor(pc, target, kw, { connectTimeoutMs }),
     controller: pc.pool.controller,
     taskPos: task.pos,
     argPos: task.argPos,

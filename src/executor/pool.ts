@@ -28,6 +28,15 @@ export class ConnectionPool {
     return c
   }
 
+  /** Drop the host's connection (a reboot killed it) and open a new one; a failure is not cached. */
+  async reopen(spec: ConnectionSpec): Promise<Connection> {
+    const key = `${spec.name}\0${spec.transport}\0${spec.user ?? ''}`
+    const old = this.open.get(key)
+    this.open.delete(key)
+    if (old) void old.then((c) => c.close()).catch(() => undefined)
+    return this.get(spec)
+  }
+
   private async connect(spec: ConnectionSpec): Promise<Connection> {
     if (spec.transport === 'local') return new LocalConnection(spec.name)
     // Loaded on the first SSH host: ssh2 and ssh-config cost ~70 ms of start-up a local run never needs.

@@ -117,6 +117,9 @@ export interface ModuleContext {
   render(text: string, vars: Record<string, unknown>, file: string): string
   /** A connection to another inventory host (synchronize between hosts, delegate). */
   connectionTo(host: string): Promise<Connection>
+  /** A new connection to the task's host in place of the cached one (after a reboot), opened
+   * with this connect timeout; later tasks use it too. Rejects with UnreachableError. */
+  reconnect?: (connectTimeoutMs: number) => Promise<Connection>
   /** The controller itself (fetch, local side of sync). */
   controller: Connection
   taskPos: SourcePos

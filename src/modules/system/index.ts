@@ -1,4 +1,4 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts.
+// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts, reboot, wait_for_connection.
 import type { Module } from '../module.js'
 import { accountFacts } from './account_facts.js'
 import { cron } from './cron.js'
@@ -12,6 +12,8 @@ import { knownHosts } from './known_hosts.js'
 import { packageFacts } from './package_facts.js'
 import { service } from './service.js'
 import { sysctl } from './sysctl.js'
+import { reboot } from './reboot.js'
 import { user } from './user.js'
+import { waitForConnection } from './wait_for_connection.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts, reboot, waitForConnection]
