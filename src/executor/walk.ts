@@ -1,22 +1,15 @@
 // Walks a task list for a set of hosts, linear style: each task runs on every active host
 // (bounded by forks) before the next. Blocks send their failed hosts to rescue, then always.
-import { basename, dirname, isAbsolute, join } from 'node:path'
-import { TemplateError, TsplayError } from '../errors.js'
-import { loadTasksFile } from '../playbook/load.js'
-import { applyKeywords, applyWhenTags, keywordsOf } from '../playbook/inherit.js'
-import { toTags } from '../playbook/normalize.js'
 import type { Block, Task, TaskNode, Vars } from '../playbook/types.js'
 import { evalCondition } from '../template/expressions.js'
-import { renderValue } from '../template/render.js'
 import { enterBlock, halted, type PlayContext, type Scope } from './context.js'
 import { flushHandlers } from './handlers.js'
 import { varsFor } from './hostvars.js'
-import { loopItems, loopVarsFor } from './loop-vars.js'
-import { typeName } from '../template/values.js'
 import { recordResult } from './record.js'
 import { tagsAllow } from './tags.js'
 import { errorResult } from './task.js'
 import { runOnHosts } from './on-hosts.js'
+import { runInclude, runIncludeRole } from './includes.js'
 import { checkRoleArguments } from './role-args.js'
 
 export async function walk(pc: PlayContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope, extra: Vars[] = []): Promise<void> {
@@ -36,7 +29,8 @@ async function runTaskNode(pc: PlayContext, task: Task, hosts: string[], scope: 
     pc.started.value = true
   }
   if (task.module === 'meta') return runMeta(pc, task, hosts, scope, extra)
-  if (task.module === 'include_tasks') return runInclude(pc, task, hosts, scope, extra)
+  if (task.module === 'include_tasks') return runInclude(pc, task, hosts, scope, extra, walk)
+  if (task.module === 'include_role' && task.includeRole) return runIncludeRole(pc, task, hosts, scope, extra, walk)
   await runOnHosts(pc, task, hosts, scope, extra)
 }
 
@@ -128,76 +122,3 @@ async function runMeta(pc: PlayContext, task: Task, hosts: string[], scope: Scop
       return
   }
 }
-
-/** include_tasks: loaded at run time per host; hosts including the same file run it together. */
-async function runInclude(pc: PlayContext, task: Task, hosts: string[], scope: Scope, extra: Vars[]): Promise<void> {
-  const groups = new Map<string, { hosts: string[]; extra: Vars[] }>()
-  const perHost: Array<{ host: string; file: string; extra: Vars[] }> = []
-  // A bad file name, an undefined variable or a missing file fails that host here, not the run.
-  const fail = (h: string, e: unknown): void => {
-    const result = errorResult(e, Date.now(), task.pos)
-    recordResult(pc, task, h, result)
-    pc.emit({ kind: 'task-result', host: h, task: task.name ?? 'include_tasks', pos: task.pos, result })
-  }
-  for (const h of hosts) {
-    try {
-      const vars = varsFor(pc, h, scope, task.vars, task.pos, extra)
-      const looped = task.loop !== undefined
-      const items = looped ? loopItems(task, vars) : [undefined]
-      if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got a ${typeName(items)}`, { pos: task.keyPos.loop ?? task.pos })
-      const lc = task.loopControl ?? { loopVar: 'item' }
-      for (const [i, item] of items.entries()) {
-        // The same loop variables as a looped task: item (or loop_var), index_var, ansible_loop.
-        const itemVars: Vars[] = looped ? [loopVarsFor(lc, items, i, vars, task.keyPos.loop_control ?? task.pos)] : []
-        const v = itemVars.length ? varsFor(pc, h, scope, task.vars, task.pos, [...extra, ...itemVars]) : vars
-        if (!evalCondition(task.when, v)) continue
-        const rel = String(renderValue(task.args.file ?? task.args._raw_params ?? task.args._, v, task.pos))
-        const base = scope.role ? join(scope.role.dir, 'tasks') : dirname(task.pos.file)
-        const file = isAbsolute(rel) ? rel : join(base, rel)
-        const ex = [...extra, task.vars, ...itemVars]
-        if (!looped) {
-          const g = groups.get(file) ?? { hosts: [], extra: ex }
-          g.hosts.push(h)
-          groups.set(file, g)
-        } else perHost.push({ host: h, file, extra: ex })
-      }
-    } catch (e) {
-      fail(h, e)
-    }
-  }
-  const stack = includeStack.get(pc) ?? []
-  includeStack.set(pc, stack)
-  const run = async (file: string, on: string[], ex: Vars[]): Promise<void> => {
-    let nodes: TaskNode[]
-    try {
-      // Including itself is allowed (with a `when:` that ends it); endless nesting is not.
-      if (stack.length >= MAX_INCLUDE_DEPTH) {
-        const chain = [...stack.slice(-3), file].map((f) => basename(f)).join(' → ')
-        throw new TsplayError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} deep (… ${chain})`, { pos: task.pos, hint: 'A tasks file includes itself without end: give the include a when: that becomes false.' })
-      }
-      nodes = loadTasksFile(file, { role: scope.role, when: [], tags: task.tags, from: task.pos })
-      // `apply:` gives its keywords (tags, become, ...) to every included task, as in Ansible.
-      const apply = task.args.apply
-      if (apply && typeof apply === 'object' && !Array.isArray(apply)) {
-        applyWhenTags(nodes, [], toTags((apply as Vars).tags))
-        applyKeywords(nodes, keywordsOf(apply as Vars))
-      }
-    } catch (e) {
-      for (const h of on) fail(h, e)
-      return
-    }
-    stack.push(file)
-    try {
-      await walk(pc, nodes, on, scope, ex)
-    } finally {
-      stack.pop()
-    }
-  }
-  for (const [file, g] of groups) await run(file, g.hosts, g.extra)
-  for (const p of perHost) await run(p.file, [p.host], p.extra)
-}
-
-const MAX_INCLUDE_DEPTH = 64
-/** The include_tasks files being walked, per play run, innermost last. */
-const includeStack = new WeakMap<PlayContext, string[]>()
-

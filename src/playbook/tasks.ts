@@ -11,10 +11,10 @@ import { checkSchema } from './check-node.js'
 import { cycleMessage, type LoadCtx, type RoleRef } from './context.js'
 import { applyKeywords, applyVars, applyWhenTags, checkKeywordValues, keywordsOf } from './inherit.js'
 import { BLOCK_KEYWORDS, BLOCK_SCHEMA, BOOL_KEYWORDS, TASK_KEYWORDS, TASK_SCHEMA, WITH_LOOKUPS } from './keywords.js'
-import { tolerate } from './problems.js'
+import { collecting, tolerate } from './problems.js'
 import { coerceBools, toConditions, toTags } from './normalize.js'
 import { commonFields, parseTask } from './task.js'
-import type { Block, TaskNode } from './types.js'
+import type { Block, Task, TaskNode } from './types.js'
 
 /** Read a tasks file (a YAML list; an empty file is no tasks) in the given context. */
 export function loadTaskFileWith(file: string, from: SourcePos | undefined, ctx: Omit<LoadCtx, 'src' | 'dir'>, dir: string): TaskNode[] {
@@ -66,6 +66,7 @@ function parseNode(src: SourceFile, path: Path, raw: unknown, ctx: LoadCtx): Tas
   const key = findActionKey(src, path, Object.keys(item), TASK_KEYWORDS)
   const action = resolveAction(src, path, item, key)
   if (action.module === 'import_tasks') return importTasks(src, path, item, action.args.file as string, ctx)
+  if (action.module === 'include_role' && isDynamicRole(item, action.args)) return [dynamicRole(src, path, item, action, ctx)]
   if (action.module === 'import_role' || action.module === 'include_role') return [importRole(src, path, item, action.args, ctx)]
   return [parseTask(src, path, item, action, ctx)]
 }
@@ -119,9 +120,55 @@ function importTasks(src: SourceFile, path: Path, item: Record<string, unknown>,
   return nodes
 }
 
+const ROLE_FILE_ARGS = ['name', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from']
+
+/** include_role with a loop, or whose role or files are templates, runs as a task (Ansible's include). */
+function isDynamicRole(item: Record<string, unknown>, args: Record<string, unknown>): boolean {
+  return ['loop', ...Object.keys(WITH_LOOKUPS)].some((k) => item[k] !== undefined) || ROLE_FILE_ARGS.some((k) => typeof args[k] === 'string' && (args[k] as string).includes('{{'))
+}
+
+/**
+ * A dynamic include_role: a task the executor runs per host and loop item, loading the role named
+ * by its rendered args then. A role named without templates is loaded (and checked) now, once.
+ */
+function dynamicRole(src: SourceFile, path: Path, item: Record<string, unknown>, action: ReturnType<typeof resolveAction>, ctx: LoadCtx): Task {
+  const task = parseTask(src, path, item, action, ctx)
+  const load = (args: Record<string, unknown>): { block: Block; handlers: Task[] } => {
+    const perRole = roleBlocks(src, path, item, args, ctx)
+    // Keywords (become, ignore_errors...) reach the role's tasks; when and tags stay on the include.
+    const block = withKeywords({ kind: 'block', pos: task.pos, keyPos: {}, when: [], tags: [], vars: {}, block: perRole, rescue: [], always: [] }, item, args)
+    return { block, handlers: perRole.flatMap((b) => b.role?.handlers ?? []) }
+  }
+  const fixed = ROLE_FILE_ARGS.every((k) => !(typeof action.args[k] === 'string' && (action.args[k] as string).includes('{{')))
+  const once = fixed ? load(action.args) : undefined
+  if (once) ctx.handlers.push(...once.handlers)
+  task.includeRole = once ? () => once : (args) => collecting(() => load(args))
+  return task
+}
+
 /** import_role/include_role → a block of the role's tasks (both are loaded statically). */
 function importRole(src: SourceFile, path: Path, item: Record<string, unknown>, args: Record<string, unknown>, ctx: LoadCtx): Block {
   importKeywords(src, path, item, 'import_role')
+  const common = commonFields(src, path, item, ctx)
+  const block: Block = { kind: 'block', ...common, block: roleBlocks(src, path, item, args, ctx), rescue: [], always: [] }
+  for (const r of block.block) if (r.kind === 'block' && r.role) ctx.handlers.push(...r.role.handlers)
+  // Children get the import's when/tags like import_tasks; the block keeps them as well.
+  applyWhenTags(block.block, common.when, common.tags)
+  return withKeywords(block, item, args)
+}
+
+/** The import's keywords for the block; include_role's `apply:` ones for every task of the role. */
+function withKeywords(block: Block, item: Record<string, unknown>, args: Record<string, unknown>): Block {
+  applyKeywords([block], keywordsOf(item))
+  if (isMapping(args.apply)) {
+    applyWhenTags(block.block, [], toTags(args.apply.tags))
+    applyKeywords(block.block, keywordsOf(args.apply))
+  }
+  return block
+}
+
+/** One block per role loaded (dependencies first), so the executor's scope has each role's vars. */
+function roleBlocks(src: SourceFile, path: Path, item: Record<string, unknown>, args: Record<string, unknown>, ctx: LoadCtx): Block[] {
   const key = Object.keys(item).find((k) => ['import_role', 'include_role'].includes(canonicalName(k)))!
   const ref: RoleRef = {
     name: String(args.name),
@@ -139,18 +186,5 @@ function importRole(src: SourceFile, path: Path, item: Record<string, unknown>, 
     path: [...path, key],
   }
   const roles = ctx.roles.load(ref, { ...ctx, when: [], tags: [] }, false)
-  const common = commonFields(src, path, item, ctx)
-  // One inner block per role (dependencies first) so the executor's scope has each role's vars.
-  const perRole: Block[] = roles.map((r) => ({ kind: 'block', pos: r.pos, keyPos: r.keyPos, when: [], tags: [], vars: {}, role: r, block: r.tasks, rescue: [], always: [] }))
-  const block: Block = { kind: 'block', ...common, block: perRole, rescue: [], always: [] }
-  // Children get the import's when/tags like import_tasks; the block keeps them as well.
-  for (const r of roles) ctx.handlers.push(...r.handlers)
-  applyWhenTags(block.block, common.when, common.tags)
-  applyKeywords([block], keywordsOf(item))
-  // include_role's `apply:` gives its keywords (tags, become, ...) to every task of the role.
-  if (isMapping(args.apply)) {
-    applyWhenTags(block.block, [], toTags(args.apply.tags))
-    applyKeywords(block.block, keywordsOf(args.apply))
-  }
-  return block
+  return roles.map((r) => ({ kind: 'block', pos: r.pos, keyPos: r.keyPos, when: [], tags: [], vars: {}, role: r, block: r.tasks, rescue: [], always: [] }))
 }

@@ -119,6 +119,9 @@ export interface Task extends TaskCommon {
   delay?: number | string
   /** Seconds any one command of the task may run before it is killed (Ansible's `timeout`). */
   timeout?: number
+  /** A dynamic include_role (looped or templated): loads the role named by the rendered args,
+   * as a block of its tasks, with its handlers. */
+  includeRole?: (args: Vars) => { block: Block; handlers: Task[] }
 }
 
 export interface Block extends TaskCommon {
