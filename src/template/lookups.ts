@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import { globMatcher } from '../inventory/glob.js'
+import { openVaultFile } from '../vault/yaml.js'
 import { getOwn, TemplateFault, undefinedPath } from './failures.js'
 import { listFilters } from './list-filters.js'
 import { isMapping, toText, typeName } from './values.js'
@@ -128,9 +129,17 @@ export const lookups: Record<string, Lookup> = {
     terms.map((t) => {
       const p = find(vars, 'files', text(t, 'file'))
       if (!p) throw new TemplateFault(`lookup('file'): could not find '${toText(t)}'`, `Searched: ${searchPath(vars, 'files').join(', ')}.`)
-      const content = readFileSync(p, 'utf8')
+      // A vault-encrypted file is decrypted with the run's password, as Ansible's file lookup does.
+      const content = openVaultFile(p, readFileSync(p, 'utf8')).text
       const right = kw.rstrip === false ? content : content.trimEnd()
       return kw.lstrip === true ? right.trimStart() : right
+    }),
+  // The file's content, decrypted when it is a vault (tsplay's or Ansible's), nothing stripped.
+  unvault: (terms, _kw, vars) =>
+    terms.map((t) => {
+      const p = find(vars, 'files', text(t, 'unvault'))
+      if (!p) throw new TemplateFault(`lookup('unvault'): could not find '${toText(t)}'`, `Searched: ${searchPath(vars, 'files').join(', ')}.`)
+      return openVaultFile(p, readFileSync(p, 'utf8')).text
     }),
   template: () => {
     throw new TemplateFault("lookup('template') is handled by functions.ts")

@@ -11,6 +11,7 @@ import { isTsplayError } from '../../src/errors.js'
 import { loadVarsFile } from '../../src/playbook/vars-file.js'
 import { vaultSession, withVault } from '../../src/vault/session.js'
 import { sink } from '../reporter/fixtures.js'
+import { runIn, writeTree } from '../helpers/run-playbook.js'
 import { session } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-ansible-vault-'))
@@ -112,4 +113,22 @@ test('a run with two --vault-id reads values of both vault ids, as ansible-playb
   writeFileSync(file, `${a.trimEnd()}\n${b}`)
   const s = vaultSession({ ids: [`dev@${other}`, `prod@${passFile}`], env: {}, prompt: false })
   assert.deepEqual(withVault(s, () => loadVarsFile(file)), { a: SECRET, b: 'dev-secret' })
+})
+
+test("lookup('unvault') and lookup('file') read an ansible-vault file decrypted, as Ansible's do", async () => {
+  const files = { 'playbook.yml': `- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - assert:
+        that:
+          - "lookup('unvault', 'secret.vault') == 'foo: bar\\n'"
+          - "lookup('file', 'secret.vault') == 'foo: bar'"
+          - "lookup('unvault', 'plain.txt') == 'plain\\n'"
+`, 'secret.vault': 'foo: bar\n', 'plain.txt': 'plain\n' }
+  const d = writeTree(files)
+  ansibleVault(['encrypt', '--vault-password-file', passFile, join(d, 'secret.vault')])
+  const r = await withVault(session(null, passFile), () => runIn(d))
+  rmSync(d, { recursive: true, force: true })
+  assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'task-result').map((e) => (e as { result: { msg?: string } }).result.msg)))
 })
