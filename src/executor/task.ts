@@ -3,7 +3,7 @@
 import { UnreachableError } from '../connection/connection.js'
 import { formatPos, isTsplayError, TemplateError, type SourcePos } from '../errors.js'
 import { getModule } from '../modules/index.js'
-import type { Task, Vars } from '../playbook/types.js'
+import type { Condition, Task, Vars } from '../playbook/types.js'
 import { check } from '../schema/validate.js'
 import { evalCondition } from '../template/expressions.js'
 import { renderString, renderValue } from '../template/render.js'
@@ -228,9 +228,25 @@ function applyOverrides(task: Task, r: TaskResult, vars: Vars): TaskResult {
   let status = r.status
   let msg = r.msg
   let data = r.data
-  if (task.changedWhen && status !== 'failed' && status !== 'skipped') status = evalCondition(task.changedWhen, scoped) ? 'changed' : 'ok'
+  // A condition that cannot be evaluated fails the task but keeps its result (stdout...), with the
+  // error under changed_when_result/failed_when_result, as Ansible's.
+  const cond = (c: Condition[], key: 'changed_when_result' | 'failed_when_result'): boolean | TaskResult => {
+    try {
+      return evalCondition(c, scoped)
+    } catch (e) {
+      if (!isTsplayError(e)) throw e
+      const failure = errorResult(e, Date.now(), task.pos)
+      return { ...r, status: 'failed', msg: failure.msg, data: { ...r.data, [key]: failure.msg } }
+    }
+  }
+  if (task.changedWhen && status !== 'failed' && status !== 'skipped') {
+    const changed = cond(task.changedWhen, 'changed_when_result')
+    if (typeof changed !== 'boolean') return changed
+    status = changed ? 'changed' : 'ok'
+  }
   if (task.failedWhen && status !== 'skipped') {
-    const failed = evalCondition(task.failedWhen, scoped)
+    const failed = cond(task.failedWhen, 'failed_when_result')
+    if (typeof failed !== 'boolean') return failed
     data = { ...data, failed_when_result: failed }
     if (failed && status !== 'failed') {
       status = 'failed'

@@ -100,7 +100,9 @@ export function resolveAction(src: SourceFile, path: Path, task: Record<string, 
     if (m.freeForm) {
       // `creates=` and friends may sit anywhere, a line of their own in a multi-line script too
       // (as in Ansible); the rest of the text is kept as written.
-      const kv = splitKv(text, (k) => k !== m.freeForm && props.includes(k))
+      // A module that takes any key (add_host's host vars) takes any key=value word.
+      const open = (m.schema as { additionalProperties?: unknown }).additionalProperties === true
+      const kv = splitKv(text, (k) => k !== m.freeForm && (open || props.includes(k)))
       inline = Object.keys(kv.args).length ? { ...kv.args, [m.freeForm]: kv.rest } : { [m.freeForm]: text }
     } else {
       const kv = splitKv(text, () => true)

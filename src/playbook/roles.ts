@@ -28,7 +28,8 @@ function loadRole(ref: RoleRef, ctx: LoadCtx, once: boolean, searchDirs: string[
       hint: `Searched: ${searchDirs.join(', ')}. Set TSPLAY_ROLES_PATH to add folders.`,
     })
   }
-  const label = `role ${ref.name}`
+  // A role may import its own other tasks files (tasks_from); only the same file again is a cycle.
+  const label = `role ${ref.name}${ref.from.tasks ? ` (tasks_from ${ref.from.tasks})` : ''}`
   if (ctx.chain.includes(label)) throw new ParseError(cycleMessage('role', ctx.chain, label), { pos: refPos, hint: 'Roles depend on each other in a loop; break it.' })
   const key = `${dir}\0${JSON.stringify(ref.params)}\0${ref.from.tasks ?? ''}`
   if (once && ctx.seenRoles.has(key)) return []

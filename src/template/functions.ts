@@ -48,7 +48,8 @@ function lookup(vars: Vars, args: unknown[], kw: Record<string, unknown>): unkno
   try {
     out = run(vars, args, rest)
   } catch (e) {
-    if (errors === 'ignore' || errors === 'warn') return truthy(wantlist) ? [] : null
+    // Ansible gives None, which its (non-native) templating turns into '' in a value.
+    if (errors === 'ignore' || errors === 'warn') return truthy(wantlist) ? [] : ''
     throw e
   }
   if (truthy(wantlist)) return out

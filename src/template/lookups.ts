@@ -8,6 +8,7 @@ import { globMatcher } from '../inventory/glob.js'
 import { openVaultFile } from '../vault/yaml.js'
 import { getOwn, TemplateFault, undefinedPath } from './failures.js'
 import { listFilters } from './list-filters.js'
+import { subelementsLookup } from './subelements.js'
 import { isMapping, toText, typeName } from './values.js'
 
 type Vars = Record<string, unknown>
@@ -41,8 +42,11 @@ function flatOnce(terms: unknown[]): unknown[] {
 /** `start=1 end=5 stride=1 format=x%02d` or the short `1-5/1:x%02d`. */
 function sequence(term: string): string[] {
   const o: Record<string, string> = {}
-  if (/=/.test(term)) for (const m of term.matchAll(/(\w+)=(\S+)/g)) o[m[1]!] = m[2]!
-  else {
+  if (/=/.test(term)) {
+    for (const m of term.matchAll(/(\w+)=(\S+)/g)) o[m[1]!] = m[2]!
+    const unknown = Object.keys(o).filter((k) => !['start', 'end', 'count', 'stride', 'format'].includes(k))
+    if (unknown.length) throw new TemplateFault(`unrecognized arguments to with_sequence: [${unknown.map((k) => `'${k}'`).join(', ')}]`, 'with_sequence takes start, end, count, stride and format.')
+  } else {
     const m = /^(?:(-?\w+)-)?(-?\w+)(?:\/(-?\d+))?(?::(.*))?$/.exec(term.trim())
     if (!m) throw new TemplateFault(`lookup('sequence'): cannot read '${term}'`, 'Write start=1 end=5 or 1-5.')
     Object.assign(o, { start: m[1] ?? '1', end: m[2] }, m[3] ? { stride: m[3] } : {}, m[4] ? { format: m[4] } : {})
@@ -155,7 +159,7 @@ export const lookups: Record<string, Lookup> = {
       if (!isMapping(t)) throw new TemplateFault(`with_dict expects a dict, got a ${typeName(t)}`, 'Use with_items for a list.')
       return Object.entries(t).map(([key, value]) => ({ key, value }))
     }),
-  subelements: (terms, kw) => listFilters.subelements!(terms[0], terms[1], terms[2] ?? kw) as unknown[],
+  subelements: subelementsLookup,
   sequence: (terms) => terms.flatMap((t) => sequence(text(t, 'sequence'))),
   fileglob,
   first_found: firstFound,

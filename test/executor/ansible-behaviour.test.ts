@@ -66,7 +66,7 @@ test('ignore_errors covers failed_when, and the result carries failed_when_resul
 })
 
 test('ignore_errors covers arguments that are invalid once templated', async () => {
-  const r = await run(`    - file: { path: "{{ lookup('first_found', ['nope.yml'], errors='ignore') }}", state: absent }
+  const r = await run(`    - file: { path: "{{ lookup('first_found', ['nope.yml'], errors='ignore', wantlist=True) }}", state: absent }
       ignore_errors: true
       register: bad_args
     - assert:
@@ -180,4 +180,60 @@ test('hostvars of a host show the play vars and extra vars too, as Ansible\'s', 
     - assert:
         that: [picked == 'from play', "hostvars['localhost'].dir == dir"]
 `, {}, 'play_var: from play')
+})
+
+test('a changed_when or failed_when that cannot be evaluated fails the task but keeps its output', async () => {
+  const r = await run(`    - command: echo foo
+      changed_when: boomboomboom
+      register: bad_changed
+      ignore_errors: true
+    - command: echo foo
+      failed_when: boomboomboom
+      register: bad_failed
+      ignore_errors: true
+    - assert:
+        that:
+          - bad_changed is failed
+          - bad_changed.stdout == 'foo'
+          - bad_changed.changed_when_result is contains('boomboomboom')
+          - bad_failed is failed
+          - bad_failed.stdout == 'foo'
+          - bad_failed.failed_when_result is contains('boomboomboom')
+`)
+  assert.equal(r.stats.localhost?.ignored, 2)
+})
+
+test("lookups fail as Ansible's do: with_sequence with an unknown argument, subelements on a non-dict; errors=ignore gives an empty text", async () => {
+  const r = await run(`    - debug: { msg: "{{ item }}" }
+      with_sequence: start=0 junk=3
+      register: seq
+      ignore_errors: true
+    - set_fact:
+        err: "{{ lookup('subelements', 9001, 'groups', wantlist=true) }}"
+      register: sub
+      ignore_errors: true
+    - set_fact:
+        none_found: "{{ lookup('first_found', 'not_a_file.yaml', errors='ignore') }}"
+    - set_fact:
+        pairs: "{{ lookup('subelements', [{'n': 'a', 'k': {'l': [1, 2]}}], 'k.l', wantlist=true) }}"
+    - assert:
+        that:
+          - seq is failed
+          - "'unrecognized arguments to with_sequence' in seq.msg"
+          - sub is failed
+          - "'expects a dictionary' in sub.msg"
+          - none_found == ''
+          - "pairs == [[{'n': 'a', 'k': {}}, 1], [{'n': 'a', 'k': {}}, 2]]"
+`)
+  assert.equal(r.stats.localhost?.ignored, 2)
+})
+
+test('a role may import its own other tasks files; only the same file again is a cycle', async () => {
+  const r = await runInline({
+    'roles/self/tasks/main.yml': `- import_role: { name: self, tasks_from: other }\n- include_role: { name: self, tasks_from: other }\n`,
+    'roles/self/tasks/other.yml': `- set_fact: { ran: "{{ (ran | default(0)) + 1 }}" }\n`,
+    'playbook.yml': `- hosts: localhost\n  gather_facts: false\n  roles: [self]\n  tasks:\n    - assert: { that: ran | int == 2 }\n`,
+  })
+  rmSync(r.dir, { recursive: true, force: true })
+  assert.equal(r.code, 0)
 })

@@ -141,3 +141,27 @@ test('group_by on the implicit localhost makes a group of it that still runs loc
   assert.deepEqual(hostsOf(r, 'ctl'), ['localhost'])
   assert.deepEqual(hostsOf(r, 'everyone'), ['web1', 'db1'])
 })
+
+test('add_host takes its args from a template that renders to a mapping, and fails on text that is not one', async () => {
+  const r = await run(`- hosts: web1
+  gather_facts: false
+  vars:
+    inventory_data:
+      name: fromdict
+      groups: dictgroup
+      ansible_connection: local
+  tasks:
+    - add_host: "{{ inventory_data }}"
+    - add_host: namenewdynamichost groupsnewdynamicgroup
+      ignore_errors: true
+      register: badinput
+    - assert:
+        that: [badinput is failed, "'Invalid raw parameters' in badinput.msg"]
+- name: from dict
+  hosts: dictgroup
+  gather_facts: false
+  tasks: []
+`)
+  assert.deepEqual(hostsOf(r, 'from dict'), ['fromdict'])
+  assert.equal(r.code, 0)
+})

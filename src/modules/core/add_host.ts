@@ -19,11 +19,14 @@ export function splitAddress(text: string): { name: string; port?: number } {
 export const addHost = defineModule<AddHostArgs, null>({
   name: 'add_host',
   description: 'Add a host, its groups and vars to the inventory for the plays that follow (once per play).',
+  // `add_host: "{{ host_dict }}"`: text that is not key=value is a mapping of args once rendered.
+  freeForm: '_raw_params',
   schema: {
     type: 'object',
     // Every key other than the name and groups is a host variable, as in Ansible.
     additionalProperties: true,
     properties: {
+      _raw_params: { description: 'Free-form text: must render to a mapping of these args (`add_host: "{{ host_dict }}"`).' },
       name: { type: 'string', description: 'The host to add (aliases hostname, host); `name:port` sets ansible_port.' },
       hostname: { type: 'string', description: 'Alias of name.' },
       host: { type: 'string', description: 'Alias of name.' },
@@ -37,7 +40,12 @@ export const addHost = defineModule<AddHostArgs, null>({
     groups: mx_new
     ansible_user: admin`,
   gather: async () => null,
-  plan(args) {
+  plan(given_) {
+    const { _raw_params: rawParams, ...rest } = given_
+    if (rawParams !== undefined && rawParams !== '' && (typeof rawParams !== 'object' || rawParams === null || Array.isArray(rawParams))) {
+      return { changes: [], failed: `Invalid raw parameters passed, requires a dictionary/mapping got a ${typeof rawParams === 'string' ? 'str' : Array.isArray(rawParams) ? 'list' : typeof rawParams}` }
+    }
+    const args: AddHostArgs = { ...(rawParams as Record<string, unknown> | undefined), ...rest }
     const given = NAME_KEYS.map((k) => args[k]).find((v) => v !== undefined)
     if (given === undefined) return { changes: [], failed: 'name, host or hostname needs to be provided (add_host: name=HOST groups=GROUP)' }
     const { name, port } = splitAddress(String(given))
