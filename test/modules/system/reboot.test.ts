@@ -1,4 +1,4 @@
-// reboot and wait_for_connection on a lab host: the reboot_command kills every process of the
+// uri, reboot and wait_for_connection on a lab host. uri's request is made on the host. The reboot_command kills every process of the
 // host (its own PID namespace: sshd and the ssh session included) and starts sshd again with a
 // new boot id, as a reboot would; reboot waits for the new boot id and test_command, later tasks
 // reach the host on a new connection. --check reports changed and reboots nothing.
@@ -40,13 +40,19 @@ const PLAY = (extra = '') => `
           - after.stdout | length == 36
 `
 
-describe('reboot on a lab host', { skip }, () => {
+describe('uri and reboot on a lab host', { skip }, () => {
   before(async () => {
     await labDown()
     await labUp({ hosts: 1 })
   })
   after(async () => {
     await labDown()
+  })
+
+  test('uri runs on the lab host over ssh: a server only the host can reach (its 127.0.0.1) answers', async () => {
+    await onHost('h1', 'mkdir -p /srv/www; echo \'{"up": true}\' > /srv/www/health.json; cd /srv/www; setsid python3 -m http.server 8080 --bind 127.0.0.1 </dev/null >/dev/null 2>&1 & for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done')
+    const r = await play(`- hosts: h1\n  gather_facts: false\n  tasks:\n    - uri: { url: "http://127.0.0.1:8080/health.json" }\n      register: u\n    - assert: { that: [u.json.up, "u.status == 200", "u.content_type == 'application/json'"] }\n`)
+    assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'task-result').map((e) => (e as { result: { msg?: string } }).result.msg)))
   })
 
   test('--check reports changed, rebooted, and the host keeps running', async () => {
