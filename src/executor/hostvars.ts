@@ -7,12 +7,17 @@ import type { PlayContext, Scope } from './context.js'
 import { mergeVars, rawKeys, templatedView } from './vars.js'
 import { TSPLAY_VERSION } from '../version.js'
 
+/** The host's groups but all and ungrouped, sorted by name as Ansible's group_names. */
+function groupNames(pc: PlayContext, host: string): string[] {
+  return (resolveHost(pc.inventory, host)?.groups ?? []).filter((g) => g !== 'all' && g !== 'ungrouped').sort()
+}
+
 /** A host's vars as `hostvars[name]` shows them: inventory, facts, the play's vars and vars_files,
  * set_fact/registered values and extra vars (Ansible's get_vars for that host and the play). */
 function hostLayer(pc: PlayContext, name: string, pos: SourcePos): Vars {
   const h = pc.state.hosts.get(name)
   const inv = resolveHost(pc.inventory, name)?.vars ?? {}
-  const merged = mergeVars({ inventory: inv, facts: h?.facts ?? {}, play: pc.play, scoped: [], registered: h?.registered ?? {}, extra: pc.opts.extraVars, magic: { inventory_hostname: name } })
+  const merged = mergeVars({ inventory: inv, facts: h?.facts ?? {}, play: pc.play, scoped: [], registered: h?.registered ?? {}, extra: pc.opts.extraVars, magic: { inventory_hostname: name, inventory_hostname_short: name.split('.')[0], group_names: groupNames(pc, name) } })
   return templatedView(merged, pos, rawKeys(merged, h?.facts ?? {}, h?.registered ?? {}))
 }
 
@@ -38,14 +43,12 @@ function groupsObject(pc: PlayContext): Vars {
 export const OMIT = '__omit_place_holder__tsplay'
 
 export function magicVars(pc: PlayContext, host: string, role: Role | undefined, pos: SourcePos): Vars {
-  const inv = resolveHost(pc.inventory, host)
   const active = pc.batch.filter((h) => pc.state.active(h))
   const facts = pc.state.hosts.get(host)?.facts ?? {}
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
-    // Sorted by name, as Ansible's group_names.
-    group_names: (inv?.groups ?? []).filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+    group_names: groupNames(pc, host),
     groups: groupsObject(pc),
     hostvars: hostvarsObject(pc, pos),
     play_hosts: active,

@@ -69,19 +69,20 @@ function sequence(term: string): string[] {
 function firstFound(terms: unknown[], kw: Record<string, unknown>, vars: Vars): unknown[] {
   const files: string[] = []
   const paths: string[] = []
-  const add = (into: string[], v: unknown): void => {
-    for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) into.push(...toText(x).split(/[,;]/).filter(Boolean))
+  // As Ansible's: a text of files splits at , and ; and a text of paths at : too.
+  const add = (into: string[], v: unknown, sep = /[,;]/): void => {
+    for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) into.push(...toText(x).split(sep).filter(Boolean))
   }
   let skip = kw.skip === true
   for (const t of flatOnce(terms)) {
     if (isMapping(t)) {
       add(files, t.files)
-      add(paths, t.paths)
+      add(paths, t.paths, /[,;:]/)
       if (t.skip === true) skip = true
     } else add(files, t)
   }
   add(files, kw.files)
-  add(paths, kw.paths)
+  add(paths, kw.paths, /[,;:]/)
   for (const f of files) {
     const candidates = paths.length && !posix.isAbsolute(f) ? paths.map((p) => posix.join(p, f)) : [f]
     for (const c of candidates) {

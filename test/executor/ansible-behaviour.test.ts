@@ -237,3 +237,15 @@ test('a role may import its own other tasks files; only the same file again is a
   rmSync(r.dir, { recursive: true, force: true })
   assert.equal(r.code, 0)
 })
+
+test('first_found splits a text of paths at colons too, as Ansible\'s legacy form', async () => {
+  await run(`    - set_fact: found={{ item }}
+      vars:
+        params:
+          files: not/a/file.yaml;hosts
+          paths: not/a/path:/etc
+      loop: "{{ q('first_found', params) }}"
+    - assert:
+        that: found == '/etc/hosts'
+`)
+})

@@ -62,13 +62,13 @@ test('add_host runs once per play and adds hosts with groups, vars and a port fo
       loop: [new1, new2]
       register: added
     - assert:
-        that: [added is changed, "added.results[0].add_host.host_name == 'new1'"]
+        that: [added is changed, "added.results[0].add_host.host_name == 'new1'", "hostvars.new2.group_names == ['extra', 'fresh']"]
 - name: fresh ones
   hosts: fresh
   gather_facts: false
   tasks:
     - assert:
-        that: [color == 'blue', ansible_port == 2222, "group_names == ['extra', 'fresh']", "inventory_hostname in groups['all']"]
+        that: [color == 'blue', ansible_ssh_port == 2222, "group_names == ['extra', 'fresh']", "inventory_hostname in groups['all']"]
 `)
   assert.deepEqual(failures(r), [])
   assert.equal(r.code, 0)

@@ -27,7 +27,7 @@ export const addHost = defineModule<AddHostArgs, null>({
     additionalProperties: true,
     properties: {
       _raw_params: { description: 'Free-form text: must render to a mapping of these args (`add_host: "{{ host_dict }}"`).' },
-      name: { type: 'string', description: 'The host to add (aliases hostname, host); `name:port` sets ansible_port.' },
+      name: { type: 'string', description: 'The host to add (aliases hostname, host); `name:port` sets ansible_ssh_port, as in Ansible.' },
       hostname: { type: 'string', description: 'Alias of name.' },
       host: { type: 'string', description: 'Alias of name.' },
       groups: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'Groups to put it in, a list or comma-separated (aliases group, groupname); made if new.' },
@@ -56,7 +56,7 @@ export const addHost = defineModule<AddHostArgs, null>({
     for (const [k, v] of Object.entries(args)) if (!NAME_KEYS.includes(k) && k !== 'groups' && k !== 'groupname') hostVars[k] = v
     // `group` is an alias of groups in Ansible's documentation, but its action passes it on as a var too; not here.
     delete hostVars.group
-    if (port !== undefined) hostVars.ansible_port = port
+    if (port !== undefined) hostVars.ansible_ssh_port = port
     return { changes: [], reason: `host ${name} is in the inventory`, data: { add_host: { host_name: name, groups, host_vars: hostVars } } }
   },
 })
