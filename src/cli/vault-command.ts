@@ -1,6 +1,6 @@
-// `tsplay vault encrypt|decrypt|view|edit FILE` and `tsplay vault encrypt_string VALUE --name KEY`,
+// `tsplay vault encrypt|decrypt|view|edit|create|rekey FILE` and `tsplay vault encrypt_string VALUE --name KEY`,
 // on tsplay's own vault format and on Ansible's ($ANSIBLE_VAULT 1.1/1.2), which edit keeps.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { OptionsError, TsplayError } from '../errors.js'
 import { didYouMean } from '../util/suggest.js'
 import { ansibleVaultId, decryptAnsibleWith, encryptAnsible, isAnsibleVault } from '../vault/ansible.js'
@@ -8,7 +8,7 @@ import { decrypt, encrypt } from '../vault/cipher.js'
 import { editInEditor } from '../vault/edit.js'
 import { isVaultText } from '../vault/envelope.js'
 import { readTarget, replaceFile } from '../vault/files.js'
-import { passwordProvider } from '../vault/password.js'
+import { parseVaultId, passwordProvider } from '../vault/password.js'
 
 export interface VaultFlags {
   /** --vault-password-file FILE. */
@@ -17,8 +17,11 @@ export interface VaultFlags {
   name?: string
   /** --vault-id [label@]source, repeatable (Ansible's). */
   vaultId?: string[]
-  /** --format tsplay|ansible: what encrypt and encrypt_string write. */
+  /** --format tsplay|ansible: what encrypt, create and encrypt_string write. */
   format?: string
+  /** rekey: the new password, as --vault-password-file / --vault-id give the current one. */
+  newVaultPasswordFile?: string
+  newVaultId?: string
 }
 
 /** Where the command reads and writes; tests swap these. */
@@ -31,7 +34,7 @@ export interface VaultIO {
   readStdin: () => string
 }
 
-const ACTIONS = ['encrypt', 'decrypt', 'view', 'edit', 'encrypt_string'] as const
+const ACTIONS = ['encrypt', 'decrypt', 'view', 'edit', 'create', 'rekey', 'encrypt_string'] as const
 
 export async function vaultCommand(action: string, file: string | undefined, opts: VaultFlags, io: VaultIO = processIO()): Promise<number> {
   const passwords = passwordProvider({ file: opts.vaultPasswordFile, ids: opts.vaultId, env: io.env, prompt: io.prompt })
@@ -48,6 +51,12 @@ export async function vaultCommand(action: string, file: string | undefined, opt
   }
   if (action === 'encrypt_string') return encryptString(file ?? io.readStdin().replace(/\r?\n$/, ''), opts.name, (v) => seal(v, format === 'ansible'), io)
   if (file === undefined) throw new OptionsError(`tsplay vault ${action} needs a FILE`, { hint: `Run tsplay vault ${action} path/to/file.yml.` })
+  if (action === 'create') {
+    if (existsSync(file)) throw new TsplayError(`${file} exists, please use 'edit' instead`, { hint: `tsplay vault edit ${file}` })
+    const plain = editInEditor(Buffer.alloc(0), file, io.env.EDITOR || io.env.VISUAL || 'vi')
+    writeFileSync(file, seal(plain, format === 'ansible'), { mode: 0o600, flag: 'wx' })
+    return 0
+  }
   const data = readTarget(file)
   const head = data.subarray(0, 64).toString('utf8')
   const ansible = isAnsibleVault(head)
@@ -76,6 +85,16 @@ export async function vaultCommand(action: string, file: string | undefined, opt
     case 'view':
       io.out.write(open())
       return 0
+    case 'rekey': {
+      if (opts.newVaultPasswordFile === undefined && opts.newVaultId === undefined) throw new OptionsError('tsplay vault rekey needs the new password', { hint: 'Give --new-vault-password-file FILE or --new-vault-id [label@]FILE.' })
+      const plain = open()
+      const fresh = passwordProvider({ file: opts.newVaultPasswordFile, ids: opts.newVaultId === undefined ? [] : [opts.newVaultId], env: {}, prompt: io.prompt }).getNew()
+      // The format stays; an Ansible vault keeps its vault id unless --new-vault-id names another.
+      const label = opts.newVaultId !== undefined ? parseVaultId(opts.newVaultId).label : ansibleVaultId(data.toString('utf8'))
+      const id = label === 'default' ? '' : label
+      replaceFile(file, ansible ? encryptAnsible(plain, fresh.value, id) : encrypt(plain, fresh.value))
+      return 0
+    }
     case 'edit': {
       const plain = open()
       const edited = editInEditor(plain, file, io.env.EDITOR || io.env.VISUAL || 'vi')

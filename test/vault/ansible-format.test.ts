@@ -132,3 +132,23 @@ test("lookup('unvault') and lookup('file') read an ansible-vault file decrypted,
   rmSync(d, { recursive: true, force: true })
   assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'task-result').map((e) => (e as { result: { msg?: string } }).result.msg)))
 })
+
+test('tsplay vault rekey re-encrypts an ansible-vault file under the new password, same vault id; create writes a new vault', async () => {
+  const fresh = join(dir, 'new-pass.txt')
+  writeFileSync(fresh, 'brand new\n')
+  const file = join(dir, 'rekey.yml')
+  writeFileSync(file, 'k: v\n')
+  ansibleVault(['encrypt', '--vault-id', `prod@${passFile}`, file])
+  assert.equal(await vaultCommand('rekey', file, { vaultPasswordFile: passFile, newVaultPasswordFile: fresh }, cliIO()), 0)
+  assert.match(readFileSync(file, 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/)
+  assert.equal(ansibleVault(['decrypt', '--output', '-', '--vault-password-file', fresh, file]), 'k: v\n')
+  await assert.rejects(vaultCommand('rekey', file, { vaultPasswordFile: passFile, newVaultPasswordFile: fresh }, cliIO()), (e: unknown) => isTsplayError(e) && /wrong vault password/.test(e.message))
+
+  const created = join(dir, 'created.yml')
+  const editor = join(dir, 'write.sh')
+  writeFileSync(editor, `#!/bin/sh\necho 'made: here' > "$1"\n`)
+  chmodSync(editor, 0o755)
+  assert.equal(await vaultCommand('create', created, { vaultPasswordFile: passFile, format: 'ansible' }, { ...cliIO(), env: { EDITOR: editor } }), 0)
+  assert.equal(ansibleVault(['decrypt', '--output', '-', '--vault-password-file', passFile, created]), 'made: here\n')
+  await assert.rejects(vaultCommand('create', created, { vaultPasswordFile: passFile }, { ...cliIO(), env: { EDITOR: editor } }), (e: unknown) => isTsplayError(e) && /exists, please use 'edit' instead/.test(e.message))
+})
