@@ -44,8 +44,9 @@ export function planChattr(want: string, cur: AttrFlags, path: string): AttrsPla
     const mine = (s: Set<string>) => [...s].filter((f) => !READ_ONLY.has(f) || wantSet.has(f)).sort().join('')
     same = mine(wantSet) === mine(haveSet)
   }
-  // Unreadable flags (a filesystem without them) never compare equal: chattr then says why.
-  if (same && 'flags' in cur) return {}
+  // Unreadable flags (a filesystem without them) count as none, as Ansible's: asking for one runs
+  // chattr, which then says why it cannot.
+  if (same) return {}
   return {
     change: { kind: 'exec', cmd: argv(['chattr', `${op}${flags}`, '--', argPath(path)]) },
     before: have,
