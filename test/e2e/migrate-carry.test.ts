@@ -52,6 +52,11 @@ const SETUP_OLD = `set -e
 mkdir -p /etc/ssl/mail
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=mail.example.test -keyout /etc/ssl/mail/mail.key -out /etc/ssl/mail/mail.pem 2>/dev/null
 chmod 600 /etc/ssl/mail/mail.key
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=imap.example.test -keyout /etc/ssl/mail/courier.pem -out /tmp/courier.crt 2>/dev/null
+cat /tmp/courier.crt >> /etc/ssl/mail/courier.pem && rm /tmp/courier.crt && chown root:courier /etc/ssl/mail/courier.pem && chmod 640 /etc/ssl/mail/courier.pem
+install -o root -g courier -m 640 /etc/courier/dhparams.pem /etc/ssl/mail/dhparams.pem
+for f in imapd-ssl pop3d-ssl; do sed -i -E 's|^TLS_CERTFILE=.*|TLS_CERTFILE=/etc/ssl/mail/courier.pem|; s|^TLS_DHPARAMS=.*|TLS_DHPARAMS=/etc/ssl/mail/dhparams.pem|; s|^TLS_TRUSTCERTS=.*|TLS_TRUSTCERTS=/etc/ssl/mail/mail.pem|' /etc/courier/$f; done
+/etc/init.d/courier-imap restart >/dev/null && /etc/init.d/courier-imap-ssl start >/dev/null && /etc/init.d/courier-pop-ssl start >/dev/null
 printf 'sales@example.test alice\\n' > /etc/postfix/virtual && postmap /etc/postfix/virtual
 printf '/^Subject: hold me/ HOLD\\n' > /etc/postfix/header_checks
 printf 'remote.test smtp:[%s]:2525\\n' "$1" > /etc/postfix/transport && postmap /etc/postfix/transport
@@ -87,12 +92,19 @@ for i in 1 2 3; do printf 'Message-Id: <queued-%s@old.test>\\nSubject: queued %s
 printf 'Message-Id: <held-1@old.test>\\nSubject: hold me\\n\\nheld\\n' | sendmail -f root far@remote.test
 printf 'Message-Id: <held-local@old.test>\\nSubject: hold me\\n\\nheld for alice\\n' | sendmail -f root alice@example.test`
 
-const CARRIED = ['/etc/ssl/mail/mail.pem', '/etc/ssl/mail/mail.key', '/etc/postfix/virtual', '/etc/postfix/header_checks', '/etc/postfix/transport', '/etc/postfix/sasl/smtpd.conf', '/etc/mail/lists/staff.list', '/var/tmp/x.mbox', '/home/carol/.forward']
+const CARRIED = ['/etc/ssl/mail/mail.pem', '/etc/ssl/mail/mail.key', '/etc/ssl/mail/courier.pem', '/etc/ssl/mail/dhparams.pem', '/etc/postfix/virtual', '/etc/postfix/header_checks', '/etc/postfix/transport', '/etc/postfix/sasl/smtpd.conf', '/etc/mail/lists/staff.list', '/var/tmp/x.mbox', '/home/carol/.forward']
 const statOf = (host: string) => sh(host, `stat -c '%n %U:%G %a %s' ${CARRIED.join(' ')}`)
 
-/** The SHA-256 fingerprint of the certificate `host`:`port` shows after STARTTLS, seen from client. */
-const fingerprint = (host: string, port: number) =>
-  sh('client', `echo | timeout 10 openssl s_client -starttls smtp -connect ${ip(host)}:${port} 2>/dev/null | openssl x509 -noout -fingerprint -sha256`)
+/** The SHA-256 fingerprint of the certificate `host`:`port` shows (after STARTTLS, unless the port speaks TLS from the start), seen from client. */
+const fingerprint = (host: string, port: number) => {
+  const starttls = ({ 25: '-starttls smtp', 587: '-starttls smtp', 143: '-starttls imap' } as Record<number, string>)[port] ?? ''
+  return sh('client', `echo | timeout 10 openssl s_client ${starttls} -connect ${ip(host)}:${port} 2>/dev/null | openssl x509 -noout -fingerprint -sha256`)
+}
+/** The mail ports whose certificate clients know: SMTP STARTTLS, IMAP STARTTLS, IMAPS, POP3S. */
+const TLS_PORTS = [25, 587, 143, 993, 995]
+
+/** What was changed on new after the cutover: alice's hash, the aliases file, a main.cf setting, master.cf. */
+const newState = () => sh('new', 'getent shadow alice | cut -d: -f2; sha256sum /etc/aliases; postconf -h message_size_limit; sha256sum /etc/postfix/master.cf')
 
 /** A SASL login on `host`:587 after STARTTLS: the server's answer to AUTH PLAIN. */
 const submissionLogin = (host: string, user: string, password: string) =>
@@ -117,7 +129,9 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     lab = await labUp({ mail: true })
     await sh('old', `${SETUP_OLD.replace('"$1"', ip('client'))}`)
     await waitUntil(async () => /deferred/.test(await sh('old', 'postqueue -j')), 30_000, "old's queue to defer")
-    for (const port of [25, 587]) tlsOld[port] = await fingerprint('old', port)
+    for (const port of TLS_PORTS) tlsOld[port] = await fingerprint('old', port)
+    assert.notEqual(tlsOld[993], tlsOld[25], "courier's certificate is its own")
+    assert.match(tlsOld[993]!, /Fingerprint=/)
     keyLine = (await sh('old', 'sed -n 2p /etc/ssl/mail/mail.key')).trim()
   })
   after(async () => {
@@ -128,11 +142,11 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
   it('--check says what would be carried and which queue would move, prints no key, changes nothing', async () => {
     const r = await migrate(['--check'])
     assert.equal(r.code, 0, r.out)
-    for (const s of ['/etc/ssl/mail/mail.key [file]', '/etc/postfix/virtual [map:hash]', '/etc/postfix/header_checks [file]', '/etc/postfix/sasl/smtpd.conf [file]',
+    for (const s of ['/etc/ssl/mail/mail.key [file]', '/etc/ssl/mail/courier.pem [file]', '/etc/ssl/mail/dhparams.pem [file]', '/etc/postfix/virtual [map:hash]', '/etc/postfix/header_checks [file]', '/etc/postfix/sasl/smtpd.conf [file]',
       '/etc/mail/lists/staff.list [include]', '/var/tmp/x.mbox [mbox]', '/home/carol/.forward [userfile]', 'copy /etc/ssl/mail/mail.key', 'inet:localhost:8891 (opendkim)']) {
       assert.ok(r.out.includes(s), `--check output names ${s}`)
     }
-    assert.match(r.out, /mail ports of old: 25, 110, 143, 587/)
+    assert.match(r.out, /mail ports of old: 25, 110, 143, 587, 993, 995/)
     assert.match(r.out, /queue: would move 5 queue files of old/)
     assert.ok(keyLine.length > 20 && !r.out.includes(keyLine) && !r.out.includes('PRIVATE KEY'), 'no key material in the output')
     assert.equal(await sh('new', 'ls /etc/ssl/mail 2>/dev/null; getent passwd alice || true'), '')
@@ -184,6 +198,8 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     assert.ok(root && Number(root[1]) >= 1 && Number(root[2]) >= Number(root[1]), r.out)
     assert.match(await sh('new', 'grep -l "<dave-1@old.test>" /srv/mail/dave/Maildir/cur/*; stat -c %U /srv/mail/dave/Maildir/cur/*'), /dave\n$/)
     assert.match(await sh('new', 'grep -l "<root-1@old.test>" /root/Maildir/cur/*'), /root\/Maildir/)
+    // IMAP STARTTLS, IMAPS and POP3S on new present courier's certificate from old, at its own path.
+    for (const port of TLS_PORTS) assert.equal(await fingerprint('new', port), tlsOld[port], `TLS certificate on ${port} of new`)
     const outage = /outage window: (\d+\.\d) s/.exec(r.out)
     console.log(`# carry cutover run ${(r.ms / 1000).toFixed(1)} s, outage window ${outage?.[1]} s`)
   })
@@ -259,12 +275,29 @@ postconf -M '2525/inet=2525 inet n - n - - smtpd'
     await sh('new', `echo 'alice:changed-on-new' | chpasswd
 printf 'newonly: bob\\n' >> /etc/aliases && sed -i 's/^staff:.*/staff: alice/' /etc/aliases && newaliases
 postconf -e message_size_limit=12345678`)
-    const state = () => sh('new', 'getent shadow alice | cut -d: -f2; sha256sum /etc/aliases; postconf -h message_size_limit; sha256sum /etc/postfix/master.cf')
-    const before = await state()
+    const before = await newState()
     const r = await migrate(['--tags', 'prepare'])
     assert.equal(r.code, 0, r.out)
     assert.match(r.out, /prepare refused: cutover already done \(cut over to new .*\)\. new is the live server;.*Nothing was copied\./)
     assert.doesNotMatch(r.out, /changed: \[new/)
-    assert.equal(await state(), before)
+    assert.equal(await newState(), before)
+  })
+
+  it('after the cutover, mail_prepare_add_missing shows the diff, then adds a user and a setting made on old, and keeps what new changed', async () => {
+    await sh('old', `useradd -m -u 2010 -s /bin/bash erin && echo 'erin:erin-pass' | chpasswd
+printf 'erinlist: erin\\n' >> /etc/aliases && newaliases && postconf -e smtpd_helo_required=yes`)
+    const before = await newState()
+    const r = await migrate(['--tags', 'prepare', '-e', 'mail_prepare_add_missing=true'])
+    assert.equal(r.code, 0, r.out)
+    const diff = /add-missing after the cutover[^\n]*\+ users: erin \(2010\); \+ groups: [^;]*; \+ aliases: erinlist; \+ main\.cf: smtpd_helo_required = yes;/.exec(r.out)
+    assert.ok(diff, r.out)
+    assert.ok(diff.index < r.out.indexOf('Mail users old has and new lacks'), 'the diff is shown before anything changes')
+    // Added: erin with old's hash and a Maildir, her alias, the setting.
+    assert.equal(await sh('new', 'getent shadow erin | cut -d: -f2; stat -c %U /home/erin/Maildir/new; postalias -q erinlist hash:/etc/aliases; postconf -h smtpd_helo_required'),
+      `${(await sh('old', 'getent shadow erin | cut -d: -f2')).trim()}\nerin\nerin\nyes\n`)
+    // Kept: what was changed on new after the cutover (alice's password, staff, newonly, message_size_limit).
+    const [hash, , size, master] = before.split('\n')
+    assert.deepEqual((await newState()).split('\n').filter((_, i) => i !== 1), [hash, size, master, ''])
+    assert.equal(await sh('new', 'postalias -q staff hash:/etc/aliases; postalias -q newonly hash:/etc/aliases'), 'alice\nbob\n')
   })
 })
