@@ -14,7 +14,8 @@ const READ_ONLY = new Set(['e', 'E', 'h', 'I', 'N', 'V', 'Z'])
 /** The shell command gather runs: lsattr's line, or its error on stdout after 'E '. */
 export function lsattrCmd(path: string): string {
   const p = argv([argPath(path)])
-  return `if out=$(lsattr -vd -- ${p} 2>&1); then printf 'A %s\\n' "$out"; else printf 'E %s\\n' "$out"; fi`
+  // overlayfs answers the flags but not the version (-v): then read them without it.
+  return `if out=$(lsattr -vd -- ${p} 2>&1); then printf 'A %s\\n' "$out"; elif out=$(lsattr -d -- ${p} 2>&1); then printf 'A - %s\\n' "$out"; else printf 'E %s\\n' "$out"; fi`
 }
 
 export function parseLsattr(out: string): AttrFlags {

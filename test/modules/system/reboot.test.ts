@@ -1,4 +1,4 @@
-// uri, reboot and wait_for_connection on a lab host. uri's request is made on the host. The reboot_command kills every process of the
+// uri, file attributes, reboot and wait_for_connection on a lab host. uri's request is made on the host. The reboot_command kills every process of the
 // host (its own PID namespace: sshd and the ssh session included) and starts sshd again with a
 // new boot id, as a reboot would; reboot waits for the new boot id and test_command, later tasks
 // reach the host on a new connection. --check reports changed and reboots nothing.
@@ -53,6 +53,14 @@ describe('uri and reboot on a lab host', { skip }, () => {
     await onHost('h1', 'mkdir -p /srv/www; echo \'{"up": true}\' > /srv/www/health.json; cd /srv/www; setsid python3 -m http.server 8080 --bind 127.0.0.1 </dev/null >/dev/null 2>&1 & for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done')
     const r = await play(`- hosts: h1\n  gather_facts: false\n  tasks:\n    - uri: { url: "http://127.0.0.1:8080/health.json" }\n      register: u\n    - assert: { that: [u.json.up, "u.status == 200", "u.content_type == 'application/json'"] }\n`)
     assert.equal(r.code, 0, JSON.stringify(r.events.filter((e) => e.kind === 'task-result').map((e) => (e as { result: { msg?: string } }).result.msg)))
+  })
+
+  test("file attributes on the lab host's overlayfs (lsattr there reads flags but not -v's version): set once, then ok", async () => {
+    const task = `- hosts: h1\n  gather_facts: false\n  tasks:\n    - file: { path: /root/attr.txt, state: touch, modification_time: preserve, access_time: preserve, attr: +A }\n`
+    const first = await play(task)
+    const second = await play(task)
+    assert.deepEqual([first.code, first.stats.h1?.changed, second.code, second.stats.h1?.changed], [0, 1, 0, 0])
+    assert.match(await onHost('h1', 'lsattr -d /root/attr.txt'), /^-*A/)
   })
 
   test('--check reports changed, rebooted, and the host keeps running', async () => {
