@@ -44,14 +44,15 @@ export const command = defineModule<CommandArgs, GuardState>({
   gather: (args, ctx) => gatherGuard(args, ctx),
 
   plan(args, state, ctx) {
-    if (args.argv !== undefined && args.cmd !== undefined) return { changes: [], failed: 'Give cmd or argv, not both.' }
+    // Ansible's messages and rc 256 for a command that never started.
+    if (args.argv !== undefined && args.cmd !== undefined) return { changes: [], failed: 'only command or argv can be given, not both', data: { rc: 256 } }
     let words: string[]
     try {
       words = args.argv ?? (Array.isArray(args.cmd) ? args.cmd : shlexSplit(args.cmd ?? ''))
     } catch (e) {
       return { changes: [], failed: (e as Error).message }
     }
-    if (words.length === 0) return { changes: [], failed: 'No command given: set cmd or argv.' }
+    if (words.length === 0) return { changes: [], failed: 'no command given', data: { rc: 256 } }
     const skip = guardPlan(args, state, words)
     if (skip) return skip
     const plan = runPlan(argv(words), args, ctx)
