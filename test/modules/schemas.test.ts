@@ -18,8 +18,9 @@ for (const name of moduleNames()) {
     const m = getModule(name)!
     assert.ok(m.description, `${name} has a one-line description`)
     const schema = m.schema as { required?: string[]; additionalProperties?: boolean; properties?: Record<string, Prop> }
-    // set_fact's args are the facts' names; every other module rejects a misspelt arg.
-    if (name !== 'set_fact') assert.equal(schema.additionalProperties, false, `${name}: unknown args are rejected`)
+    // set_fact's args are the facts' names and add_host's extra keys are the host's vars (as in
+    // Ansible); every other module rejects a misspelt arg.
+    if (name !== 'set_fact' && name !== 'add_host') assert.equal(schema.additionalProperties, false, `${name}: unknown args are rejected`)
     for (const [key, prop] of Object.entries(schema.properties ?? {})) {
       assert.ok(prop.description, `${name}.${key} has a description`)
       if (fileModules.includes(m) && !schema.required?.includes(key)) assert.ok('default' in prop, `${name}.${key} has a default`)
