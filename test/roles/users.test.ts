@@ -43,10 +43,12 @@ describe('users role', { skip }, () => {
     await onHost('new', 'userdel dave')
   })
 
-  test('--check predicts the accounts and changes nothing on new', async () => {
+  test('--check predicts the groups, the users with their groups, and their hashes, and changes nothing on new', async () => {
     const before = await onHost('new', SNAPSHOT)
     const r = await timed('check run', () => play(ROLE, { check: true, diff: true }))
-    assert.ok(changed(r) >= 2, 'the group and user tasks predict changes')
+    const predicted = new Set(r.events.flatMap((e) => (e.kind === 'task-result' && e.result.status === 'changed' ? [e.task] : [])))
+    for (const t of ['Mail groups exist with the gid', 'Mail users exist with the uid, groups, home and shell', 'Mail users have the password hash'])
+      assert.ok([...predicted].some((p) => p.includes(t)), `--check predicts '${t}' (it predicted: ${[...predicted].join('; ')})`)
     assert.ok(hasDiff(r, /Mail users exist/), 'the diff shows the users to create')
     assert.equal(await onHost('new', SNAPSHOT), before)
   })

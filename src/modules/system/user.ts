@@ -118,12 +118,11 @@ export const user = defineModule<UserArgs, UserState>({
     }
     const other = args.uid === undefined ? undefined : state.users.find((u) => u.uid === args.uid && u.name !== args.name)
     if (other && !args.non_unique) return { changes: [], failed: `uid ${args.uid} is already used by user '${other.name}', cannot give it to user '${args.name}'` }
-    const primary = args.group === undefined ? undefined : findGroup(state.groups, args.group)
-    if (args.group !== undefined && !primary) return { changes: [], failed: `group '${args.group}' does not exist (wanted as primary group of user '${args.name}')` }
+    // A group that is not there yet (an earlier task of the run makes it; in --check it was only
+    // predicted) is passed on by name: useradd/usermod refuse it if it still is not there.
+    const primary = args.group === undefined ? undefined : (findGroup(state.groups, args.group) ?? { name: args.group, gid: -1, members: [] })
     const wanted = wantedGroups(args.groups)
-    const missing = (wanted ?? []).filter((g) => !findGroup(state.groups, g))
-    if (missing.length) return { changes: [], failed: `group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `'${g}'`).join(', ')} do${missing.length > 1 ? '' : 'es'} not exist (wanted for user '${args.name}')` }
-    const wantedNames = wanted?.map((g) => findGroup(state.groups, g)!.name)
+    const wantedNames = wanted?.map((g) => findGroup(state.groups, g)?.name ?? g)
 
     if (!current) {
       const o: Array<string | number> = []
