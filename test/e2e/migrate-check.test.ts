@@ -49,7 +49,7 @@ const LIVE = `for t in filter nat; do iptables -t $t -S; ip6tables -t $t -S 2>/d
 cat /proc/sys/net/ipv4/ip_forward
 ss -Hltn | awk '{print $4}' | sort -u
 crontab -l 2>/dev/null || true`
-const FILES = `cd "$1" && find etc home root var/mail var/vmail var/lib/tsplay usr/local srv \
+const FILES = String.raw`cd "$1" && find etc home root var/mail var/vmail var/lib/tsplay usr/local srv \
   \( -name courierimapuiddb -o -name courierpop3dsizelist -o -name '*.lock' \) -prune -o \
   \( -type f -printf '%p %y %m %u:%g %s ' -exec md5sum {} \; \) -o -printf '%p %y %m %u:%g\n' 2>/dev/null | sort; true`
 
