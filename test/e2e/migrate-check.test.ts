@@ -15,7 +15,6 @@ type Result = Extract<RunEvent, { kind: 'task-result' }>
 /** Real-run changes --check cannot predict, by "host | task" (delegated: "host->target | task"),
  * each with why. A task that starts being predicted must leave this list (the test says so). */
 const UNPREDICTABLE: Record<string, string> = {
-  'new | Start postfix on new again (after the queue move)': "queue.yml stops new's postfix only in a real run: in --check it still runs",
   "new->old | Old's SMTP refusal over IPv6 is absent": 'it removes the rule the real run inserted a few tasks before; in --check that rule was only predicted',
   'new->old | cutover-watchdog : The watchdog script': "copy refuses (as Ansible) a folder that does not exist, and in --check the watchdog's folder was only predicted",
   'new->old | cutover-watchdog : Record which daemons run and net.ipv4.ip_forward (what a restore puts back)': 'a command that writes the state a rollback restores: --check skips it, as Ansible does',
