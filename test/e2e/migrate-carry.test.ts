@@ -81,6 +81,9 @@ install -o nobody -g nogroup -m 600 /dev/null /var/tmp/x.mbox
 printf 'From archive@old  Thu Jan  1 00:00:00 2026\\nSubject: archived on old\\n\\nkept\\n\\n' > /var/tmp/x.mbox
 printf 'staff: :include:/etc/mail/lists/staff.list\\nfilealias: /var/tmp/x.mbox\\n' >> /etc/aliases && newaliases
 printf 'bob\\n' > /home/carol/.forward && chown carol:carol /home/carol/.forward
+install -d -o alice -g alice -m 750 /home/alice/notes /home/alice/.cache
+printf 'plans\\n' > /home/alice/notes/plan.txt && printf 'cached\\n' > /home/alice/.cache/thumb.bin
+chown alice:alice /home/alice/notes/plan.txt /home/alice/.cache/thumb.bin && chmod 640 /home/alice/notes/plan.txt
 mkdir -p /srv/mail && useradd -m -d /srv/mail/dave -u 2004 -s /bin/bash dave
 install -d -o dave -g dave -m 700 /srv/mail/dave/Maildir /srv/mail/dave/Maildir/cur /srv/mail/dave/Maildir/new /srv/mail/dave/Maildir/tmp
 printf 'Message-Id: <dave-1@old.test>\nSubject: for dave\n\nhi\n' > '/srv/mail/dave/Maildir/cur/1700000000.M1P1.old.example.test:2,S'
@@ -198,6 +201,12 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     assert.ok(root && Number(root[1]) >= 1 && Number(root[2]) >= Number(root[1]), r.out)
     assert.match(await sh('new', 'grep -l "<dave-1@old.test>" /srv/mail/dave/Maildir/cur/*; stat -c %U /srv/mail/dave/Maildir/cur/*'), /dave\n$/)
     assert.match(await sh('new', 'grep -l "<root-1@old.test>" /root/Maildir/cur/*'), /root\/Maildir/)
+    // alice's home moved as a whole, her cache (mail_home_exclude's default) did not.
+    const home = "stat -c '%n %U:%G %a %s' /home/alice/notes /home/alice/notes/plan.txt; cat /home/alice/notes/plan.txt"
+    assert.equal(await sh('new', home), await sh('old', home))
+    assert.equal(await sh('new', 'ls -A /home/alice/.cache 2>/dev/null || true'), '')
+    assert.match(r.out, /homes \(presync\): [^\n]*\/home\/alice\/ \d+ files[^\n]*left out: \/Maildir\/ \(mail-sync's\), \/\.cache\//)
+    assert.match(r.out, /homes \(final\): [^\n]*\/home\/alice\//)
     // IMAP STARTTLS, IMAPS and POP3S on new present courier's certificate from old, at its own path.
     for (const port of TLS_PORTS) assert.equal(await fingerprint('new', port), tlsOld[port], `TLS certificate on ${port} of new`)
     const outage = /outage window: (\d+\.\d) s/.exec(r.out)
