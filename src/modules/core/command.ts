@@ -1,7 +1,7 @@
 // command: run a program with arguments, no shell: quotes, $VARS, globs, | and > are literal.
 import { argv } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
-import { gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
+import { chdirPlan, gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
 import { shlexSplit } from './shlex.js'
 
 export interface CommandArgs extends RunArgs {
@@ -53,7 +53,7 @@ export const command = defineModule<CommandArgs, GuardState>({
       return { changes: [], failed: (e as Error).message }
     }
     if (words.length === 0) return { changes: [], failed: 'no command given', data: { rc: 256 } }
-    const skip = guardPlan(args, state, words)
+    const skip = chdirPlan(args, state) ?? guardPlan(args, state, words)
     if (skip) return skip
     const plan = runPlan(argv(words), args, ctx)
     if (args.executable !== undefined) {

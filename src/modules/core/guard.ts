@@ -15,6 +15,8 @@ export interface GuardArgs {
 export interface GuardState {
   createsExists?: boolean
   removesExists?: boolean
+  /** chdir names no folder the command could run in (Ansible fails before running anything). */
+  chdirMissing?: boolean
 }
 
 /** Schema properties shared by the modules that take creates/removes. */
@@ -52,15 +54,20 @@ export function runPlan(cmd: string, args: RunArgs, ctx: PlanContext): Plan {
   return plan
 }
 
-/** Check the guard paths on the target; relative paths are relative to chdir. */
+/**
+ * Check the guard paths and chdir on the target in one round trip; relative paths are relative
+ * to chdir. Without chdir or guards there is nothing to read.
+ */
 export async function gatherGuard(args: GuardArgs, ctx: ModuleContext): Promise<GuardState> {
   const paths = [args.creates, args.removes].filter((p): p is string => p !== undefined)
-  if (paths.length === 0) return {}
+  if (paths.length === 0 && args.chdir === undefined) return {}
   // e() prints 1 when any of its (glob-expanded) arguments exists, 0 otherwise.
   const fn = `e() { for f in "$@"; do { [ -e "$f" ] || [ -L "$f" ]; } && { echo 1; return; }; done; echo 0; }`
+  const enter = args.chdir === undefined ? '' : `cd -- ${quote(args.chdir)} 2>/dev/null || { echo nochdir; exit 0; }; `
   const calls = paths.map((p) => `e ${globWord(p)}`).join('; ')
-  const r = await read(ctx, `${fn}; ${calls}`, { cwd: args.chdir, okCodes: 'any' })
-  const out = r.stdout.trim().split('\n')
+  const r = await read(ctx, `${fn}; ${enter}${calls}`, { okCodes: 'any' })
+  const out = r.stdout.trim() === '' ? [] : r.stdout.trim().split('\n')
+  if (r.rc === 0 && out[0] === 'nochdir') return { chdirMissing: true }
   if (r.rc !== 0 || out.length !== paths.length) {
     throw new TsplayError(`Unable to check creates/removes${args.chdir ? ` in ${args.chdir}` : ''}: ${r.stderr.trim() || `exit code ${r.rc}`}`)
   }
@@ -69,6 +76,12 @@ export async function gatherGuard(args: GuardArgs, ctx: ModuleContext): Promise<
   if (args.creates !== undefined) state.createsExists = out[i++] === '1'
   if (args.removes !== undefined) state.removesExists = out[i++] === '1'
   return state
+}
+
+/** Ansible's failure when chdir is not a folder on the target (nothing ran). */
+export function chdirPlan(args: GuardArgs, state: GuardState): Plan | undefined {
+  if (!state.chdirMissing) return undefined
+  return { changes: [], failed: `Unable to change directory before execution: [Errno 2] No such file or directory: '${args.chdir}'` }
 }
 
 /** A no-change plan when a guard says the command must not run, else undefined. */

@@ -1,7 +1,7 @@
 // shell: run a command line through a shell, so pipes, redirections and $VARS work.
 import { quote } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
-import { gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
+import { chdirPlan, gatherGuard, guardedCheckMode, guardPlan, guardProperties, runPlan, runProperties, type GuardState, type RunArgs } from './guard.js'
 
 export interface ShellArgs extends RunArgs {
   cmd: string
@@ -38,7 +38,7 @@ export const shell = defineModule<ShellArgs, GuardState>({
   gather: (args, ctx) => gatherGuard(args, ctx),
 
   plan(args, state, ctx) {
-    const skip = guardPlan(args, state, args.cmd)
+    const skip = chdirPlan(args, state) ?? guardPlan(args, state, args.cmd)
     if (skip) return skip
     return runPlan(shellCommand(args.cmd, args.executable), args, ctx)
   },

@@ -66,10 +66,17 @@ test('command is skipped in check mode, and does not run', async () => {
   assert.equal(existsSync(join(dir, 'f')), false)
 })
 
-test('a missing chdir fails the task with a clear message', async () => {
-  const r = await run('command', { cmd: 'true', chdir: '/nonexistent-tsplay', creates: 'x' })
-  assert.equal(r.status, 'failed')
-  assert.match(r.msg ?? '', /^Unable to check creates\/removes in \/nonexistent-tsplay/)
+test("a missing chdir fails before anything runs, in Ansible's words", async () => {
+  const dir = await tmp()
+  for (const [module, args] of [
+    ['command', { cmd: `touch ${join(dir, 'ran')}`, chdir: join(dir, 'nope') }],
+    ['shell', { cmd: `touch ${join(dir, 'ran')}`, chdir: join(dir, 'nope'), creates: 'x' }],
+  ] as const) {
+    const r = await run(module, { ...args })
+    assert.equal(r.status, 'failed', module)
+    assert.equal(r.msg, `Unable to change directory before execution: [Errno 2] No such file or directory: '${join(dir, 'nope')}'`)
+  }
+  assert.deepEqual(await readdir(dir), [])
 })
 
 test('shell runs pipes and redirections, in chdir', async () => {
