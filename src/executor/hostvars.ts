@@ -42,6 +42,20 @@ function groupsObject(pc: PlayContext): Vars {
 /** `{{ omit }}` as an argument's value leaves the argument out, as in Ansible. */
 export const OMIT = '__omit_place_holder__tsplay'
 
+/** Ansible's role name lists: the play's own roles, those pulled in as dependencies, and both. */
+function roleNameVars(pc: PlayContext, role: Role | undefined): Vars {
+  const names = (deps: boolean) => [...new Set(pc.play.roles.filter((r) => !!r.dependency === deps).map((r) => r.name))]
+  const own = names(false)
+  const dependent = names(true)
+  return {
+    role_names: own,
+    ansible_play_role_names: own,
+    ansible_dependent_role_names: dependent,
+    ansible_role_names: [...new Set([...own, ...dependent])],
+    ...(role?.parents ? { ansible_parent_role_names: role.parents.map((p) => p.name), ansible_parent_role_paths: role.parents.map((p) => p.dir) } : {}),
+  }
+}
+
 export function magicVars(pc: PlayContext, host: string, role: Role | undefined, pos: SourcePos): Vars {
   const active = pc.batch.filter((h) => pc.state.active(h))
   const facts = pc.state.hosts.get(host)?.facts ?? {}
@@ -68,6 +82,7 @@ export function magicVars(pc: PlayContext, host: string, role: Role | undefined,
       ? { ansible_failed_task: { name: pc.state.hosts.get(host)!.lastFailure!.task }, ansible_failed_result: pc.state.hosts.get(host)!.lastFailure!.result }
       : {}),
     ...(role ? { role_name: role.name, role_path: role.dir } : {}),
+    ...roleNameVars(pc, role),
     ...(pos.file ? { task_file_dir: dirname(pos.file) } : {}),
   }
 }

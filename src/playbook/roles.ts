@@ -48,6 +48,7 @@ function loadRole(ref: RoleRef, ctx: LoadCtx, once: boolean, searchDirs: string[
     tags: ref.tags,
     when: ref.when,
   }
+  if (ctx.role) role.parents = [{ name: ctx.role.name, dir: ctx.role.dir }, ...(ctx.role.parents ?? [])]
   const specFile = roleFile(dir, 'meta', 'argument_specs')
   const spec = specFile ? loadArgumentSpec(specFile) : undefined
   if (spec) role.argumentSpec = spec
@@ -90,7 +91,9 @@ function dependencies(dir: string, ctx: LoadCtx, loader: RoleLoader): Role[] {
   const deps = src.value.dependencies
   if (deps === undefined || deps === null) return []
   if (!Array.isArray(deps)) throw errorAt(src, ['dependencies'], "'dependencies' must be a list of roles", 'Write "dependencies:\\n  - role: other".')
-  return deps.flatMap((d, i) => loader.load(parseRoleRef(src, ['dependencies', i], d), { ...ctx, role: undefined }, true))
+  const roles = deps.flatMap((d, i) => loader.load(parseRoleRef(src, ['dependencies', i], d), { ...ctx, role: undefined }, true))
+  for (const r of roles) r.dependency = true
+  return roles
 }
 
 function loadHandlers(dir: string, base: string | undefined, ctx: LoadCtx): Task[] {

@@ -60,6 +60,10 @@ export interface Role extends Located {
   handlers: Task[]
   tags: string[]
   when: Condition[]
+  /** Loaded as another role's meta dependency (Ansible's ansible_dependent_role_names). */
+  dependency?: boolean
+  /** The roles that imported or included this one, innermost first (ansible_parent_role_names). */
+  parents?: Array<{ name: string; dir: string }>
 }
 
 /** A `when`/`changed_when`/`failed_when`/`until` expression with where it was written. */
