@@ -1,8 +1,11 @@
 // 5. The cutover at scale: one big mailbox on old (plus the lab's three small ones), presync, 1%
-// churn, then side by side on the same data: the write-up's method (stop postfix and courier on
-// old, then one plain `rsync -aHAX --delete` of /home from old to new) and tsplay's cutover
-// (`playbooks/migrate.yml --tags cutover`: its final sync and its outage window).
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+// churn (flag changes, deletions, deliveries), then side by side on the same data: the write-up's
+// method (stop postfix and courier on old, then one plain `rsync -aHAX --delete` of /home from
+// old to new) and tsplay's cutover (`playbooks/migrate.yml --tags cutover`: its final sync and its
+// outage window); tsplay's first presync against a bare `rsync -aHAX --numeric-ids` of the same
+// mailbox over the same link; and the verify phase. Size: --cutover-messages or
+// TSPLAY_BENCH_CUTOVER_MESSAGES (one million is the write-up's scale; checks free space first).
+import { readdirSync, readFileSync, renameSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostPath, hostRun } from '../../src/lab/exec.js'
 import type { HostState } from '../../src/lab/types.js'
@@ -18,7 +21,14 @@ export interface CutoverResult {
   messages: number
   churnPercent: number
   presync: Stat
-  /** tsplay: the final sync task inside the window, and the window (first stop to service on new). */
+  /** The first presync (everything copied): the whole phase, its copy task, and a bare
+   * `rsync -aHAX --numeric-ids` of the big mailbox from old to an empty folder on new. */
+  firstPresync: number
+  firstPresyncCopy: number
+  bareRsync: number
+  /** `migrate.yml --tags verify` after the first cutover (every message's sha256 on both hosts). */
+  verify: number
+  /** tsplay: the final sync tasks inside the window, and the window (first stop to service on new). */
   tsplayFinal: Stat
   tsplayWindow: Stat
   /** The write-up: stopping the daemons, the one rsync pass, and both (its window before a forward). */
@@ -28,6 +38,8 @@ export interface CutoverResult {
   /** Where tsplay's window goes, last round (task → ms). */
   windowTasks: Array<{ task: string; ms: number }>
   goalWindowMs: number
+  goalPresyncRatio: number
+  goalVerifyMs: number
 }
 
 const USER = 'bigbox'
@@ -41,6 +53,7 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   const env = tsplayEnv()
   const migrate = (args: string[], capture = false) =>
     measure(['node', ctx.cli, join(ctx.root, 'playbooks', 'migrate.yml'), '-i', ctx.inventory, ...args], { env, capture, timeoutMs: 1_800_000 })
+  checkRoom([old, nw], messages)
   // The big mailbox exists on old before prepare, so prepare makes its user on new.
   await inHosts([old], `id -u ${USER} >/dev/null 2>&1 || { groupadd -g ${UID} ${USER}; useradd -m -u ${UID} -g ${UID} -s /bin/sh ${USER}; }`)
   ctx.log(`  writing ${messages.toLocaleString('en')} tiny messages into old:/home/${USER}/Maildir`)
@@ -50,7 +63,18 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   await hostRun(nw, ['install', '-m', '0600', '/dev/null', KEY])
   writeFileSync(hostPath(nw, KEY), readFileSync(ctx.lab.ssh.privateKey))
   onCleanup(async () => void (await hostRun(nw, ['rm', '-f', KEY])))
-  const plainRsync = `rsync -aHAX --delete -e 'ssh -i ${KEY} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes' root@${old.ip}:/home/ /home/`
+  const ssh = `ssh -i ${KEY} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`
+  const plainRsync = `rsync -aHAX --delete -e '${ssh}' root@${old.ip}:/home/ /home/`
+  // The presync's floor: the same mailbox, everything copied, by a bare rsync into an empty folder.
+  const bare = `rm -rf ${BARE} && mkdir -p ${BARE} && rsync -aHAX --numeric-ids -e '${ssh}' root@${old.ip}:/home/${USER}/Maildir/ ${BARE}/; rc=$?; rm -rf ${BARE}; exit $rc`
+  let t0 = Date.now()
+  const b = await hostRun(nw, ['/bin/sh', '-c', bare])
+  if (b.rc !== 0) throw new Error(`bare rsync failed: ${b.stderr}`)
+  const bareRsync = Date.now() - t0
+  ctx.log(`    bare rsync -aHAX --numeric-ids of the big mailbox: ${s(bareRsync)}`)
+  let firstPresync = NaN
+  let firstPresyncCopy = NaN
+  let verify = NaN
 
   const pre: number[] = []
   const fin: number[] = []
@@ -60,8 +84,12 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   let windowTasks: CutoverResult['windowTasks'] = []
   const rounds = Math.max(1, Math.min(ctx.rounds, 2))
   for (let r = 0; r < rounds; r++) {
-    const p = check(await migrate(['--tags', 'presync']), 'migrate presync')
+    const p = check(await migrate(['--tags', 'presync', '--json'], true), 'migrate presync')
     pre.push(p.wallMs)
+    if (r === 0) {
+      firstPresync = p.wallMs
+      firstPresyncCopy = taskTimes(p.stdout).find((x) => x.task === 'mail-sync : Pull the mail from the source')?.ms ?? NaN
+    }
     // The write-up: stop, then one plain rsync pass of everything.
     churn(old, messages, 2 * r)
     let t = Date.now()
@@ -79,18 +107,40 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
     const window = /outage window: (\d+\.\d) s \(canary arrived/.exec(c.stdout)
     if (!window) throw new Error(`no outage window in the cutover's output:\n${c.tail}`)
     win.push(Number(window[1]) * 1000)
-    fin.push(tasks.find((x) => x.task === 'mail-sync : Pull the mail from the source')?.ms ?? NaN)
+    // The final sync: every mail-sync task in the window (listing, renames/deletions, the one stream, the folders' rsyncs).
+    fin.push(tasks.filter((x) => x.task.startsWith('mail-sync : ')).reduce((n, x) => n + x.ms, 0))
     windowTasks = [...tasks].sort((a, b) => b.ms - a.ms)
+    if (r === 0) {
+      t0 = Date.now()
+      check(await migrate(['--tags', 'verify']), 'migrate verify')
+      verify = Date.now() - t0
+    }
     await resetOld(old)
-    ctx.log(`    round ${r + 1}: presync ${s(p.wallMs)}; write-up stop ${s(wStop.at(-1)!)} + rsync ${s(wRsync.at(-1)!)}; tsplay final sync ${s(fin.at(-1)!)}, window ${s(win.at(-1)!)}`)
+    ctx.log(`    round ${r + 1}: presync ${s(p.wallMs)}; write-up stop ${s(wStop.at(-1)!)} + rsync ${s(wRsync.at(-1)!)}; tsplay final sync ${s(fin.at(-1)!)}, window ${s(win.at(-1)!)}${r === 0 ? `; verify ${s(verify)}` : ''}`)
   }
   return {
-    messages, churnPercent: CHURN * 100, presync: stat(pre), tsplayFinal: stat(fin), tsplayWindow: stat(win),
-    writeupStop: stat(wStop), writeupRsync: stat(wRsync), writeupWindow: stat(wStop.map((x, i) => x + wRsync[i]!)), windowTasks, goalWindowMs: 5000,
+    messages, churnPercent: CHURN * 100, presync: stat(pre), firstPresync, firstPresyncCopy, bareRsync, verify, tsplayFinal: stat(fin), tsplayWindow: stat(win),
+    writeupStop: stat(wStop), writeupRsync: stat(wRsync), writeupWindow: stat(wStop.map((x, i) => x + wRsync[i]!)), windowTasks,
+    goalWindowMs: messages >= 500_000 ? 5000 : 2000, goalPresyncRatio: 1.5, goalVerifyMs: 30_000,
   }
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+
+/** On new: the bare rsync's scratch folder (removed after). */
+const BARE = '/var/tmp/bench-bare-rsync'
+
+/** Room for the big mailbox on old, its copy on new and the bare rsync's copy (all on the
+ * machine's disk: the lab's overlays share it): a tiny message takes a 4 KiB block and an inode. */
+function checkRoom(hosts: HostState[], messages: number): void {
+  const fs = statfsSync(hostPath(hosts[0]!, '/home'))
+  const needBytes = messages * 3 * 4096 * 1.2
+  const needInodes = messages * 3 * 1.1
+  const haveBytes = fs.bavail * fs.bsize
+  if (haveBytes < needBytes || fs.ffree < needInodes) {
+    throw new Error(`cutover bench: ${messages.toLocaleString('en')} messages need ~${(needBytes / 2 ** 30).toFixed(1)} GiB and ~${Math.round(needInodes).toLocaleString('en')} inodes free; the lab's disk has ${(haveBytes / 2 ** 30).toFixed(1)} GiB and ${fs.ffree.toLocaleString('en')} inodes (df -h /; df -i /). Use a smaller --cutover-messages.`)
+  }
+}
 
 const DAEMONS = ['courier-imap', 'courier-pop', 'postfix']
 async function stopOld(old: HostState): Promise<void> {
@@ -103,7 +153,8 @@ async function startOld(old: HostState): Promise<void> {
 /** After tsplay's cutover: old as before it (no forward, daemons running, not marked cut over). */
 async function resetOld(old: HostState): Promise<void> {
   await inHosts([old], `for t in nat filter; do iptables -t $t -S | grep -E -- '--comment "?tsplay-' | sed 's/^-A /-D /' | while read -r r; do iptables -t $t $r; done; done
-sysctl -qw net.ipv4.ip_forward=0; rm -f /etc/sysctl.d/90-tsplay-forward.conf /var/lib/tsplay/cutover`)
+for t in nat filter; do ip6tables -t $t -S | grep -E -- '--comment "?tsplay-' | sed 's/^-A /-D /' | while read -r r; do ip6tables -t $t $r; done; done
+sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0; rm -f /etc/sysctl.d/90-tsplay-forward.conf /etc/sysctl.d/90-tsplay-forward6.conf /var/lib/tsplay/cutover`)
   await startOld(old)
 }
 
@@ -115,14 +166,28 @@ function windowOf(ndjson: string): Array<{ task: string; ms: number }> {
   return a >= 0 && b > a ? all.slice(a, b + 1) : []
 }
 
-/** CHURN of the big mailbox deleted (anywhere) and as many new messages delivered to new/. */
+/** CHURN of the big mailbox touched as on a live server: 40% flag changes (renames in cur/, and
+ * new/ → cur/), 30% deleted (anywhere), 30% new messages delivered to new/. */
 function churn(old: HostState, messages: number, round: number): void {
   const md = hostPath(old, `/home/${USER}/Maildir`)
-  const n = Math.max(1, Math.round(messages * CHURN))
-  for (const sub of ['cur', 'new']) {
+  const n = Math.max(3, Math.round(messages * CHURN))
+  const pick = (sub: string, k: number, salt: number): string[] => {
     const files = readdirSync(join(md, sub))
-    const k = Math.round((n * files.length) / messages)
-    for (let i = 0; i < k && i < files.length; i++) unlinkSync(join(md, sub, files[(Math.floor((i * files.length) / k) + round) % files.length]!))
+    const out: string[] = []
+    for (let i = 0; i < k && i < files.length; i++) out.push(files[(Math.floor((i * files.length) / k) + round * 7 + salt) % files.length]!)
+    return [...new Set(out)]
   }
-  generateTiny(md, n, UID, `${round}x`)
+  // Flag changes: ':2,S' gains R in cur/; a message in new/ is read (moves to cur/ with ':2,S').
+  const flags = Math.round(n * 0.4)
+  for (const f of pick('cur', Math.round(flags * 0.8), 1)) {
+    const to = f.includes(':2,') ? f.replace(/:2,([A-Z]*)$/, (_m, fl: string) => `:2,${fl.includes('R') ? fl.replace('R', '') : `R${fl}`}`) : `${f}:2,S`
+    if (to !== f) renameSync(join(md, 'cur', f), join(md, 'cur', to))
+  }
+  for (const f of pick('new', Math.round(flags * 0.2), 2)) renameSync(join(md, 'new', f), join(md, 'cur', `${f}:2,S`))
+  const deletions = Math.round(n * 0.3)
+  for (const sub of ['cur', 'new']) {
+    const files = readdirSync(join(md, sub)).length
+    for (const f of pick(sub, Math.round((deletions * files) / messages), 3)) unlinkSync(join(md, sub, f))
+  }
+  generateTiny(md, n - flags - deletions, UID, `${round}x`)
 }

@@ -1,8 +1,8 @@
 // maildir_mirror: on the destination, make the changed folders of a source's maildir_list match
 // it by name (a message file never changes content, a flag change is a rename): renames here
 // what the source renamed, deletes what it no longer has (never mail this host delivered), and
-// writes the list of what is missing for one rsync --files-from, plus per-root excludes so the
-// rsync of everything else skips the folders handled here.
+// writes the list of what is missing for one rsync --files-from, plus the roots and the excludes
+// of one more rsync for everything else (it skips the cur/ and new/ handled here).
 import { sh } from '../../connection/quote.js'
 import { defineModule, type Change } from '../module.js'
 import { listNames, type FolderNames } from './maildir_list.js'
@@ -12,7 +12,8 @@ export interface MaildirMirrorArgs {
   protect: string[]
   roots: string[]
   files_from: string
-  exclude_prefix: string
+  rest_from: string
+  exclude_from: string
 }
 
 export interface MaildirMirrorState {
@@ -79,19 +80,10 @@ export function anchoredDir(rel: string): string {
   return `/${p}/`
 }
 
-/** Per root (index in `roots`): the cur/ and new/ of the folders mirrored here or unchanged,
- * anchored to that root, NUL-terminated for rsync --exclude-from with --from0. */
-export function excludesPerRoot(roots: string[], folders: string[]): string[] {
-  return roots.map((root) => {
-    const r = root.endsWith('/') ? root : `${root}/`
-    let out = ''
-    for (const f of folders) {
-      if (!`${f}/`.startsWith(r)) continue
-      const rel = f.slice(r.length)
-      for (const sub of ['cur', 'new']) out += `${anchoredDir(rel === '' ? sub : `${rel}/${sub}`)}\0`
-    }
-    return out
-  })
+/** The cur/ and new/ of `folders` as rsync excludes anchored at the transfer root `/`,
+ * NUL-terminated for --exclude-from with --from0. */
+export function excludes(folders: string[]): string {
+  return folders.flatMap((f) => ['cur', 'new'].map((sub) => `${anchoredDir(`${f.slice(1)}/${sub}`)}\0`)).join('')
 }
 
 /** Renames read as NUL-separated pairs from stdin: one process for any number of them. */
@@ -107,13 +99,14 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['source', 'roots', 'files_from', 'exclude_prefix'],
+    required: ['source', 'roots', 'files_from', 'rest_from', 'exclude_from'],
     properties: {
       source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone." },
       protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
-      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rest of the copy rsyncs one by one: each gets an exclude list of the cur/ and new/ handled here.' },
+      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rest of the copy rsyncs (recursively, with --delete) in one more rsync.' },
       files_from: { type: 'string', pattern: '^/', description: 'Where the list of missing files (relative to /, NUL-terminated: rsync --files-from --from0) is written.' },
-      exclude_prefix: { type: 'string', pattern: '^/', description: "Root i's exclude list (for rsync --exclude-from --from0) is written to <exclude_prefix><i>." },
+      rest_from: { type: 'string', pattern: '^/', description: 'Where `roots` are written as the rest rsync\'s --files-from list (relative to /, NUL-terminated).' },
+      exclude_from: { type: 'string', pattern: '^/', description: "Where the cur/ and new/ of the source's changed and unchanged folders are written as the rest rsync's --exclude-from list (anchored at /, NUL-terminated)." },
     },
   },
   example: `- maildir_list: { maildirs: [/home/alice/Maildir], since_file: /var/lib/tsplay/maildir-presync.json, names_of_changed: true }
@@ -124,7 +117,8 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     protect: [new]
     roots: [/home/alice/Maildir/]
     files_from: /root/sync/files-from
-    exclude_prefix: /root/sync/exclude-`,
+    rest_from: /root/sync/rest-from
+    exclude_from: /root/sync/exclude`,
 
   async gather(args, ctx) {
     return { names: await listNames(ctx, args.source.changed_folders) }
@@ -132,9 +126,11 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
 
   plan(args, state) {
     const steps = mirrorSteps(args.source.names, state.names, args.protect)
-    const excludes = excludesPerRoot(args.roots, [...args.source.changed_folders, ...args.source.unchanged_folders])
-    const changes: Change[] = excludes.map((content, i) => ({ kind: 'put', path: `${args.exclude_prefix}${i}`, content, mode: '0600' }))
-    changes.push({ kind: 'put', path: args.files_from, content: nul(steps.copies), mode: '0600' })
+    const changes: Change[] = [
+      { kind: 'put', path: args.exclude_from, content: excludes([...args.source.changed_folders, ...args.source.unchanged_folders]), mode: '0600' },
+      { kind: 'put', path: args.rest_from, content: nul(args.roots.map((r) => r.slice(1))), mode: '0600' },
+      { kind: 'put', path: args.files_from, content: nul(steps.copies), mode: '0600' },
+    ]
     if (steps.renames.length) changes.push({ kind: 'exec', cmd: sh`perl -e ${RENAME}`, stdin: nul(steps.renames.flat()) })
     if (steps.deletes.length) changes.push({ kind: 'exec', cmd: 'xargs -0 -r rm -f --', stdin: nul(steps.deletes) })
     const msg = `${args.source.changed_folders.length} changed folders (${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy`
