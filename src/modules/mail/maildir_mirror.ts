@@ -1,8 +1,9 @@
 // maildir_mirror: on the destination, make the changed folders of a source's maildir_list match
 // it by name (a message file never changes content, a flag change is a rename): renames here
 // what the source renamed, deletes what it no longer has (never mail this host delivered), and
-// writes the list of what is missing for one rsync --files-from, plus the roots and the excludes
-// of one more rsync for everything else (it skips the cur/ and new/ handled here).
+// writes the lists of one rsync that copies what is missing and everything else: --files-from the
+// roots (recursed, with --delete) and the missing messages, --exclude-from the cur/ and new/
+// handled here (excluded, so neither walked nor deleted in).
 import { sh } from '../../connection/quote.js'
 import { defineModule, type Change } from '../module.js'
 import { listNames, type FolderNames } from './maildir_list.js'
@@ -12,7 +13,6 @@ export interface MaildirMirrorArgs {
   protect: string[]
   roots: string[]
   files_from: string
-  rest_from: string
   exclude_from: string
 }
 
@@ -23,8 +23,10 @@ export interface MaildirMirrorState {
 export interface MirrorSteps {
   renames: Array<[string, string]>
   deletes: string[]
-  /** Paths relative to / for rsync --files-from (messages, and cur/new folders missing here). */
+  /** Messages missing here, relative to / for rsync --files-from. */
   copies: string[]
+  /** cur/ or new/ folders missing here (absolute): not excluded, so the rsync copies them whole. */
+  missingDirs: string[]
 }
 
 /** A Maildir file's unique part: the name before ':2,' (the flags), without 'cur/' or 'new/'. */
@@ -44,10 +46,11 @@ export function isProtected(entry: string, hosts: string[]): boolean {
 
 /** What turns `here` into `there` for each folder, by unique part. */
 export function mirrorSteps(there: Record<string, FolderNames>, here: Record<string, FolderNames>, protect: string[]): MirrorSteps {
-  const steps: MirrorSteps = { renames: [], deletes: [], copies: [] }
+  const steps: MirrorSteps = { renames: [], deletes: [], copies: [], missingDirs: [] }
   for (const [folder, src] of Object.entries(there)) {
     const dst = here[folder] ?? { dirs: [], entries: [] }
-    for (const d of src.dirs) if (!dst.dirs.includes(d)) steps.copies.push(`${folder}/${d}`.slice(1))
+    const missing = new Set(src.dirs.filter((d) => !dst.dirs.includes(d)))
+    for (const d of missing) steps.missingDirs.push(`${folder}/${d}`)
     const byKey = new Map<string, string[]>()
     for (const e of dst.entries) {
       const k = uniquePart(e)
@@ -58,7 +61,7 @@ export function mirrorSteps(there: Record<string, FolderNames>, here: Record<str
     for (const e of src.entries) {
       const have = byKey.get(uniquePart(e))
       if (!have) {
-        steps.copies.push(`${folder}/${e}`.slice(1))
+        if (!missing.has(e.slice(0, 3))) steps.copies.push(`${folder}/${e}`.slice(1))
         continue
       }
       byKey.delete(uniquePart(e))
@@ -80,10 +83,11 @@ export function anchoredDir(rel: string): string {
   return `/${p}/`
 }
 
-/** The cur/ and new/ of `folders` as rsync excludes anchored at the transfer root `/`,
- * NUL-terminated for --exclude-from with --from0. */
-export function excludes(folders: string[]): string {
-  return folders.flatMap((f) => ['cur', 'new'].map((sub) => `${anchoredDir(`${f.slice(1)}/${sub}`)}\0`)).join('')
+/** The cur/ and new/ of `folders` but `missingDirs`, as rsync excludes anchored at the transfer
+ * root `/`, NUL-terminated for --exclude-from with --from0. */
+export function excludes(folders: string[], missingDirs: string[] = []): string {
+  const missing = new Set(missingDirs)
+  return folders.flatMap((f) => ['cur', 'new'].map((sub) => `${f}/${sub}`)).filter((d) => !missing.has(d)).map((d) => `${anchoredDir(d.slice(1))}\0`).join('')
 }
 
 /** Renames read as NUL-separated pairs from stdin: one process for any number of them. */
@@ -99,25 +103,20 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['source', 'roots', 'files_from', 'rest_from', 'exclude_from'],
+    required: ['source', 'roots', 'files_from', 'exclude_from'],
     properties: {
       source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone." },
       protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
-      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rest of the copy rsyncs (recursively, with --delete) in one more rsync.' },
-      files_from: { type: 'string', pattern: '^/', description: 'Where the list of missing files (relative to /, NUL-terminated: rsync --files-from --from0) is written.' },
-      rest_from: { type: 'string', pattern: '^/', description: 'Where `roots` are written as the rest rsync\'s --files-from list (relative to /, NUL-terminated).' },
-      exclude_from: { type: 'string', pattern: '^/', description: "Where the cur/ and new/ of the source's changed and unchanged folders are written as the rest rsync's --exclude-from list (anchored at /, NUL-terminated)." },
+      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rsync copies recursively (with --delete): listed first in files_from.' },
+      files_from: { type: 'string', pattern: '^/', description: 'Where the roots and the missing messages are written for rsync --files-from --from0 (relative to /, NUL-terminated; run rsync with --recursive).' },
+      exclude_from: { type: 'string', pattern: '^/', description: "Where the cur/ and new/ of the source's changed and unchanged folders are written for rsync --exclude-from --from0 (anchored at /)." },
     },
   },
-  example: `- maildir_list: { maildirs: [/home/alice/Maildir], since_file: /var/lib/tsplay/maildir-presync.json, names_of_changed: true }
-  delegate_to: old
-  register: old_state
-- maildir_mirror:
-    source: "{{ old_state }}"
-    protect: [new]
+  example: `- maildir_mirror:
+    source: "{{ old_state }}"   # maildir_list on old (since_file, names_of_changed: true), registered
+    protect: [new, new.example.test]
     roots: [/home/alice/Maildir/]
     files_from: /root/sync/files-from
-    rest_from: /root/sync/rest-from
     exclude_from: /root/sync/exclude`,
 
   async gather(args, ctx) {
@@ -127,13 +126,12 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
   plan(args, state) {
     const steps = mirrorSteps(args.source.names, state.names, args.protect)
     const changes: Change[] = [
-      { kind: 'put', path: args.exclude_from, content: excludes([...args.source.changed_folders, ...args.source.unchanged_folders]), mode: '0600' },
-      { kind: 'put', path: args.rest_from, content: nul(args.roots.map((r) => r.slice(1))), mode: '0600' },
-      { kind: 'put', path: args.files_from, content: nul(steps.copies), mode: '0600' },
+      { kind: 'put', path: args.exclude_from, content: excludes([...args.source.changed_folders, ...args.source.unchanged_folders], steps.missingDirs), mode: '0600' },
+      { kind: 'put', path: args.files_from, content: nul([...args.roots.map((r) => r.slice(1)), ...steps.copies]), mode: '0600' },
     ]
     if (steps.renames.length) changes.push({ kind: 'exec', cmd: sh`perl -e ${RENAME}`, stdin: nul(steps.renames.flat()) })
     if (steps.deletes.length) changes.push({ kind: 'exec', cmd: 'xargs -0 -r rm -f --', stdin: nul(steps.deletes) })
-    const msg = `${args.source.changed_folders.length} changed folders (${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy`
+    const msg = `${args.source.changed_folders.length} changed folders (${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy${steps.missingDirs.length ? `, ${steps.missingDirs.length} cur/new folders missing here (copied whole)` : ''}`
     const diff = [{ path: 'Maildir folders changed on the source', before: '', after: [sample(steps.renames.map(([a, b]) => `rename ${a} -> ${b}`)), sample(steps.deletes.map((d) => `delete ${d}`)), sample(steps.copies.map((c) => `copy /${c}`))].filter((s) => s !== '').join('\n') + '\n' }]
     return { changes, diff, msg, data: { renamed: steps.renames.length, deleted: steps.deletes.length, copy_count: steps.copies.length, msg } }
   },
