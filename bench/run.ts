@@ -3,7 +3,7 @@
 // writes bench/results/latest.{md,json}. Timing never fails anything: only broken runs do.
 //
 //   node dist/bench/run.js [--rounds 3] [--max-hosts 50|100] [--only overhead,ansible,migration]
-//                          [--big-mailbox 1000000] [--cutover-messages 100000] [--out bench/results]
+//                          [--big-mailbox 1000000] [--cutover-messages 20000 | env TSPLAY_BENCH_CUTOVER_MESSAGES] [--out bench/results]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg as osLoadavg, totalmem, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -30,7 +30,7 @@ interface Flags {
 const SUITES = ['overhead', 'ansible', 'migration', 'cutover'] as const
 
 function parseFlags(argv: string[], root: string): Flags {
-  const f: Flags = { rounds: 3, maxHosts: 50, only: new Set(SUITES), bigMailbox: 1_000_000, cutoverMessages: 100_000, out: join(root, 'bench', 'results') }
+  const f: Flags = { rounds: 3, maxHosts: 50, only: new Set(SUITES), bigMailbox: 1_000_000, cutoverMessages: Number(process.env.TSPLAY_BENCH_CUTOVER_MESSAGES ?? 20_000), out: join(root, 'bench', 'results') }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const val = (): string => {
