@@ -75,7 +75,8 @@ test('maildir_mirror renames by unique part, deletes what the source lost but ne
   const source = { changed_folders: [folder], unchanged_folders: [join(folder, '.Sent')], names: { [folder]: src['/m'] } }
   const files = join(here, 'files-from')
   const excl = join(here, 'exclude')
-  const r = await run('maildir_mirror', { source, protect: ['new', 'new.example.test'], roots: [`${folder}/`], files_from: files, exclude_from: excl })
+  const rest = join(here, 'rest-from')
+  const r = await run('maildir_mirror', { source, protect: ['new', 'new.example.test'], roots: [`${folder}/`], files_from: files, rest_from: rest, exclude_from: excl })
   assert.equal(r.status, 'changed', String(r.msg))
   assert.equal(r.data?.renamed, 2)
   assert.equal(r.data?.deleted, 1)
@@ -83,7 +84,8 @@ test('maildir_mirror renames by unique part, deletes what the source lost but ne
   assert.deepEqual(readdirSync(join(folder, 'cur')).sort(), ['1.M1.old:2,RS', '2.M2.old:2,S'])
   // new's own deliveries stay.
   assert.deepEqual(readdirSync(join(folder, 'new')).sort(), ['8.M8.new.example.test,S=5', '9.M9.new'])
-  assert.deepEqual(readFileSync(files, 'utf8').split('\0'), [`${folder.slice(1)}/`, `${folder.slice(1)}/cur/4.M4.old:2,`, ''])
+  assert.deepEqual(readFileSync(files, 'utf8').split('\0'), [`${folder.slice(1)}/cur/4.M4.old:2,`, ''])
+  assert.deepEqual(readFileSync(rest, 'utf8').split('\0'), [`${folder.slice(1)}/`, ''])
   assert.deepEqual(readFileSync(excl, 'utf8').split('\0'), [`${folder}/cur/`, `${folder}/new/`, `${folder}/.Sent/cur/`, `${folder}/.Sent/new/`, ''])
 })
 

@@ -1,9 +1,10 @@
 // maildir_mirror: on the destination, make the changed folders of a source's maildir_list match
 // it by name (a message file never changes content, a flag change is a rename): renames here
 // what the source renamed, deletes what it no longer has (never mail this host delivered), and
-// writes the lists of one rsync that copies what is missing and everything else: --files-from the
-// roots (recursed, with --delete) and the missing messages, --exclude-from the cur/ and new/
-// handled here (excluded, so neither walked nor deleted in).
+// writes the lists of two rsyncs: the missing messages (--files-from), then everything else
+// (--files-from the roots, recursed with --delete, --exclude-from the cur/ and new/ handled here:
+// neither walked nor deleted in). One rsync cannot do both: a receiver since rsync 3.2.5 rejects
+// a listed file below an excluded directory.
 import { sh } from '../../connection/quote.js'
 import { defineModule, type Change } from '../module.js'
 import { listNames, type FolderNames } from './maildir_list.js'
@@ -13,6 +14,7 @@ export interface MaildirMirrorArgs {
   protect: string[]
   roots: string[]
   files_from: string
+  rest_from: string
   exclude_from: string
 }
 
@@ -103,12 +105,13 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['source', 'roots', 'files_from', 'exclude_from'],
+    required: ['source', 'roots', 'files_from', 'rest_from', 'exclude_from'],
     properties: {
       source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone." },
       protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
-      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the rsync copies recursively (with --delete): listed first in files_from.' },
-      files_from: { type: 'string', pattern: '^/', description: 'Where the roots and the missing messages are written for rsync --files-from --from0 (relative to /, NUL-terminated; run rsync with --recursive).' },
+      roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the second rsync copies recursively (with --delete), written to rest_from.' },
+      files_from: { type: 'string', pattern: '^/', description: 'Where the missing messages are written for rsync --files-from --from0 (relative to /, NUL-terminated).' },
+      rest_from: { type: 'string', pattern: '^/', description: 'Where the roots are written for the second rsync (--files-from --from0 --recursive).' },
       exclude_from: { type: 'string', pattern: '^/', description: "Where the cur/ and new/ of the source's changed and unchanged folders are written for rsync --exclude-from --from0 (anchored at /)." },
     },
   },
@@ -117,6 +120,7 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     protect: [new, new.example.test]
     roots: [/home/alice/Maildir/]
     files_from: /root/sync/files-from
+    rest_from: /root/sync/rest-from
     exclude_from: /root/sync/exclude`,
 
   async gather(args, ctx) {
@@ -127,7 +131,8 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     const steps = mirrorSteps(args.source.names, state.names, args.protect)
     const changes: Change[] = [
       { kind: 'put', path: args.exclude_from, content: excludes([...args.source.changed_folders, ...args.source.unchanged_folders], steps.missingDirs), mode: '0600' },
-      { kind: 'put', path: args.files_from, content: nul([...args.roots.map((r) => r.slice(1)), ...steps.copies]), mode: '0600' },
+      { kind: 'put', path: args.rest_from, content: nul(args.roots.map((r) => r.slice(1))), mode: '0600' },
+      { kind: 'put', path: args.files_from, content: nul(steps.copies), mode: '0600' },
     ]
     if (steps.renames.length) changes.push({ kind: 'exec', cmd: sh`perl -e ${RENAME}`, stdin: nul(steps.renames.flat()) })
     if (steps.deletes.length) changes.push({ kind: 'exec', cmd: 'xargs -0 -r rm -f --', stdin: nul(steps.deletes) })
