@@ -164,7 +164,7 @@ async function send(req: UriRequest, args: UriArgs, ctx: ModuleContext) {
   // Ansible's interpreter discovery in short: ansible_python_interpreter, else /usr/bin/python3.
   const set = ctx.vars.ansible_python_interpreter
   const py = typeof set === 'string' && set !== '' ? sh`${set}` : 'p=/usr/bin/python3; [ -x "$p" ] || p=python3; "$p"'
-  const r = await ctx.conn.exec(`${py} -c ${sh`${URI_SCRIPT}`}`, { become: ctx.become, stdin: JSON.stringify(req), signal: ctx.signal, timeoutMs: ctx.timeoutMs })
+  const r = await read(ctx, `${py} -c ${sh`${URI_SCRIPT}`}`, { stdin: JSON.stringify(req), timeoutMs: ctx.timeoutMs, okCodes: 'any' })
   const line = r.stdout.trim().split('\n').pop() ?? ''
   if (r.rc !== 0 || !line.startsWith('{')) {
     const why = r.rc === 127 || /python3: (command )?not found/.test(r.stderr) ? 'python3 is not installed on the target (uri needs it, as Ansible does)' : r.stderr.trim() || `exit code ${r.rc}`

@@ -72,7 +72,7 @@ async function rebootAndWait(args: RebootArgs, st: RebootState, cmd: string, ctx
   const start = Date.now()
   const elapsed = () => Math.round((Date.now() - start) / 1000)
   try {
-    const r = await ctx.conn.exec(cmd, { become: ctx.become, signal: ctx.signal, timeoutMs: 60_000 })
+    const r = await read(ctx, cmd, { timeoutMs: 60_000, okCodes: 'any' })
     // Killed with its session (the connection went down with the host) is what a reboot looks like.
     if (r.rc !== null && r.rc !== 0 && !r.signal) return { changed: false, failed: `Reboot command failed. Error was: '${r.stdout.trim()}, ${r.stderr.trim()}'`, data: { rebooted: false, elapsed: elapsed() } }
   } catch (e) {

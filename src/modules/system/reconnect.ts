@@ -4,6 +4,7 @@ import type { Connection, ExecResult } from '../../connection/connection.js'
 import { UnreachableError } from '../../connection/connection.js'
 import { InterruptedError, TsplayError } from '../../errors.js'
 import type { ModuleContext } from '../module.js'
+import { read } from '../read.js'
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -46,6 +47,6 @@ export async function untilOk<T>(ctx: ModuleContext, timeoutMs: number, sleepMs:
 /** Run `cmd` on a fresh connection: ok when it exits 0. */
 export async function tryCommand(ctx: ModuleContext, cmd: string, connectTimeoutMs: number): Promise<Attempt<ExecResult>> {
   const conn = await freshConnection(ctx, connectTimeoutMs)
-  const r = await conn.exec(cmd, { become: ctx.become, signal: ctx.signal, timeoutMs: Math.max(connectTimeoutMs, 10_000) })
+  const r = await read(ctx, cmd, { conn, timeoutMs: Math.max(connectTimeoutMs, 10_000), okCodes: 'any' })
   return r.rc === 0 ? { ok: true, value: r } : { ok: false, value: r, why: `${cmd} exited ${r.rc}: ${r.stderr.trim()}` }
 }
