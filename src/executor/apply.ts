@@ -35,6 +35,7 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
   if (ctx.check) {
     if (plan.changes.length === 0) return done({ ...base, status: 'ok', data })
     const planned = plan.changes.map(describeChange)
+    for (const path of plan.makes ?? []) ctx.planned?.add(path)
     if (plan.changes.every((c) => c.kind === 'exec' && c.predicted === false)) return done({ ...base, status: 'ok', data, planned })
     const checkMode = typeof mod.checkMode === 'function' ? mod.checkMode(args) : mod.checkMode
     if (checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })

@@ -120,10 +120,11 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
   if (timeoutMs !== undefined) conn = withTimeout(conn, timeoutMs)
   const checkMode = pick(task, scope, 'checkMode') ?? pc.play.checkMode
   const diff = pick(task, scope, 'diff')
+  const check = checkMode ?? pc.opts.check
   const ctx: ModuleContext = {
     conn,
     host,
-    check: checkMode ?? pc.opts.check,
+    check,
     diff: diff ?? pc.opts.diff,
     become: becomeFor(pc, task, scope, vars),
     vars,
@@ -138,6 +139,7 @@ export async function moduleContext(pc: PlayContext, host: string, task: Task, s
     onProgress,
     signal: signalFor(pc, scope),
     timeoutMs,
+    ...(check ? { planned: pc.state.planned.of(target) } : {}),
   }
   return { ctx, delegatedTo: delegate === undefined ? undefined : target }
 }

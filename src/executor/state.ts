@@ -2,6 +2,7 @@
 // notified handlers and the recap counters.
 import type { Inventory } from '../inventory/types.js'
 import type { Vars } from '../playbook/types.js'
+import { PlannedPathsByHost } from './planned-paths.js'
 import { emptyStats, type HostStats } from './result.js'
 
 export interface HostState {
@@ -22,6 +23,8 @@ export interface HostState {
 
 export class RunState {
   readonly hosts = new Map<string, HostState>()
+  /** --check: the paths planned to be created on each host so far. */
+  readonly planned = new PlannedPathsByHost()
 
   constructor(readonly inventory: Inventory) {}
 

@@ -92,6 +92,9 @@ export interface Plan {
   msg?: string
   /** Data for a section of the run report (the `report` module): sent as a `report` event. */
   report?: ReportData
+  /** Paths (folders, files) the changes create: in --check, later tasks see them as planned
+   * (ctx.planned), so a file into a planned folder is a predicted creation. */
+  makes?: string[]
 }
 
 /** One contribution to the HTML run report (docs/report.md). */
@@ -134,6 +137,17 @@ export interface ModuleContext {
   signal?: AbortSignal
   /** The task's `timeout:` in ms; every command of the task is killed after it. */
   timeoutMs?: number
+  /** In --check only: the paths earlier tasks planned to create on this host (Plan.makes), so a
+   * module can plan a file into a planned folder instead of refusing a folder that the real run
+   * will have made, and a creates/removes guard sees a planned file. */
+  planned?: PlannedPaths
+}
+
+/** The paths a --check run planned to create on one host; `has` is true for them and every folder
+ * above them (the run makes those too). */
+export interface PlannedPaths {
+  has(dir: string): boolean
+  add(dir: string): void
 }
 
 export interface Module<Args = Record<string, unknown>, State = unknown> {

@@ -199,6 +199,41 @@ const cases: Case[] = [
     after: (dir) => assert.ok(!existsSync(join(dir, 'never'))),
   },
   {
+    name: 'check mode predicts a file written into a folder an earlier task plans to make, and makes neither',
+    playbook: play(`    - file: { path: "{{ dir }}/new/sub", state: directory, mode: "0700" }
+    - copy: { content: "x", dest: "{{ dir }}/new/sub/f", mode: "0600" }
+    - copy: { content: "y", dest: "{{ dir }}/new/g" }
+`),
+    opts: { check: true },
+    first: { localhost: { changed: 3, failed: 0 } },
+    second: false,
+    after: (dir) => assert.ok(!existsSync(join(dir, 'new'))),
+  },
+  {
+    name: "check mode decides creates/removes on a file an earlier task plans to write, as the run will",
+    playbook: play(`    - copy: { content: "x", dest: "{{ dir }}/staged" }
+    - command: cat {{ dir }}/staged
+      args: { removes: "{{ dir }}/staged" }
+    - command: touch {{ dir }}/never
+      args: { creates: "{{ dir }}/staged" }
+`),
+    opts: { check: true },
+    first: { localhost: { changed: 2, ok: 3, skipped: 0 } },
+    second: false,
+    after: (dir) => assert.ok(!existsSync(join(dir, 'staged'))),
+  },
+  {
+    name: 'check mode still refuses a file into a folder nothing plans to make',
+    playbook: play(`    - file: { path: "{{ dir }}/planned", state: directory }
+    - copy: { content: "x", dest: "{{ dir }}/elsewhere/f" }
+`),
+    opts: { check: true },
+    code: 2,
+    first: { localhost: { changed: 1, failed: 1 } },
+    second: false,
+    events: (run) => assert.ok(run.events.some((e) => e.kind === 'task-result' && e.result.status === 'failed' && /Destination directory .*elsewhere does not exist/.test(e.result.msg ?? ''))),
+  },
+  {
     name: 'gathered facts are variables',
     playbook: `- hosts: localhost\n  tasks:\n    - assert:\n        that:\n          - ansible_hostname is defined\n          - ansible_facts.hostname == ansible_hostname\n`,
     first: { localhost: { ok: 2, failed: 0 } },

@@ -73,8 +73,10 @@ export async function gatherGuard(args: GuardArgs, ctx: ModuleContext): Promise<
   }
   const state: GuardState = {}
   let i = 0
-  if (args.creates !== undefined) state.createsExists = out[i++] === '1'
-  if (args.removes !== undefined) state.removesExists = out[i++] === '1'
+  // In --check a path an earlier task planned to create counts as there, as it will be in the run.
+  const there = (p: string): boolean => out[i++] === '1' || (!/[*?]/.test(p) && !!ctx.planned?.has(args.chdir && !p.startsWith('/') ? `${args.chdir}/${p}` : p))
+  if (args.creates !== undefined) state.createsExists = there(args.creates)
+  if (args.removes !== undefined) state.removesExists = there(args.removes)
   return state
 }
 

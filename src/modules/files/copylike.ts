@@ -28,8 +28,8 @@ export interface CopyLikeState {
   sourceMode?: number
   euid: number
   dest: PathState
-  /** Parent folder of dest. */
-  parent: PathState
+  /** Parent folder of dest; `planned`: missing, but an earlier task of this --check run makes it. */
+  parent: PathState & { planned?: boolean }
   /** dest/<basename of src>, used when dest is a directory. */
   inDir?: PathState
 }
@@ -61,7 +61,9 @@ export async function gatherCopyLike(args: CopyLikeArgs, ctx: ModuleContext, sou
   const { uid, paths } = await statPaths(ctx, reqs)
   const text = source.toString('utf8')
   const isText = Buffer.from(text, 'utf8').equals(source)
-  const st: CopyLikeState = { source: isText ? text : source.toString('base64'), euid: uid, dest: paths[0]!, parent: paths[1]! }
+  // A folder an earlier task of this --check run planned: the file would be created in it.
+  const parent = !paths[1]!.exists && ctx.planned?.has(paths[1]!.path) ? { path: paths[1]!.path, exists: true, type: 'directory' as const, planned: true } : paths[1]!
+  const st: CopyLikeState = { source: isText ? text : source.toString('base64'), euid: uid, dest: paths[0]!, parent }
   if (!isText) st.sourceEncoding = 'base64'
   if (sourceMode !== undefined) st.sourceMode = sourceMode
   if (paths[2]) st.inDir = paths[2]
@@ -76,6 +78,7 @@ export function readControllerFile(file: string): { content: Buffer; mode: numbe
 export function planCopyLike(args: CopyLikeArgs, state: CopyLikeState, ctx: PlanContext, content?: string | null): Plan {
   const want: string | Buffer = isSet(content) ? content : state.sourceEncoding === 'base64' ? Buffer.from(state.source, 'base64') : state.source
   const changes: Change[] = []
+  const makes: string[] = []
   const intoDir = args.dest.endsWith('/') || state.dest.type === 'directory'
   let target = state.dest
   if (intoDir) {
@@ -90,6 +93,7 @@ export function planCopyLike(args: CopyLikeArgs, state: CopyLikeState, ctx: Plan
         return { changes, failed: (e as Error).message }
       }
       changes.push({ kind: 'exec', cmd: argv(['mkdir', '-p', ...m, '--', argPath(args.dest)]) })
+      makes.push(args.dest)
     }
   } else if (!state.parent.exists) {
     return { changes, failed: `Destination directory ${dirOf(args.dest)} does not exist` }
@@ -107,7 +111,9 @@ export function planCopyLike(args: CopyLikeArgs, state: CopyLikeState, ctx: Plan
   if (w.error) return { changes, failed: w.error }
   // Ansible's copy/template result: state is always 'file'.
   const data = { dest: target.path, checksum: sha1(want), size: toBuffer(want).length, state: 'file' }
+  if (!target.exists && w.changes.length) makes.push(target.path)
   const plan: Plan = { changes: [...changes, ...w.changes], reason: w.reason, data }
+  if (makes.length) plan.makes = makes
   if (w.diff.length) plan.diff = w.diff
   return plan
 }

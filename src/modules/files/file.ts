@@ -137,6 +137,7 @@ export const file = defineModule<FileArgs, FileState>({
     Object.assign(data, { diff })
     if (!out.changes.length) return { changes: [], reason: `${args.path} is already ${state === 'touch' ? 'present' : state === 'hard' ? 'a hard link to ' + args.src : state === 'link' ? 'a link to ' + args.src : 'a ' + state}${out.same ?? ''}`, data }
     const plan: Plan = { changes: out.changes, data, reason: `${args.path}: ${prev} -> ${state}` }
+    if ((state === 'directory' || state === 'touch') && prev === 'absent') plan.makes = [args.path]
     if (ctx.diff) plan.diff = [attrDiff(args.path, out.before, out.after)]
     return plan
   },
