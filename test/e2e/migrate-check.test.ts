@@ -25,20 +25,9 @@ const UNPREDICTABLE: Record<string, string> = {
 /** Known mispredictions (issue 17), listed so the test states them instead of hiding them; each
  * names the part that owns it and must leave this list once fixed (the test then says so). */
 const KNOWN_MISPREDICTED: Record<string, string> = {
-  "new | postfix : The folder where the imported settings are checked against this host's postfix exists": 'roles/postfix: the staging runs only outside --check',
-  'new | postfix : The imported settings are rendered there, as they would go live': 'roles/postfix: the staging runs only outside --check',
-  'new | postfix : main.cf is rendered into the staging folder': 'roles/postfix: the staging runs only outside --check',
-  'new | postfix : master.cf is rendered into the staging folder': 'roles/postfix: the staging runs only outside --check',
-  'new | postfix : Restart postfix when it must listen elsewhere (inet_interfaces, inet_protocols)': "roles/postfix: compares the running postfix with a main.cf --check did not write",
-  'new | postfix : Restart postfix': 'roles/postfix: the handler is notified by the staged settings, skipped in --check',
   'new | mail-sync : Pull the mail from the source': 'roles/mail-sync: the copy (synchronize predicts it with its dry run) sits behind the one-off key and connection, made only outside --check',
   'new | mail-sync : Pull the mail from the source (all but the Maildir folders mirrored by name, one rsync)': 'roles/mail-sync: the final sync by name, behind the same one-off key and connection',
   'new | Homes from old, without their Maildir and what the site excludes': 'homes.yml: behind the one-off key and connection of mail-sync, made only outside --check',
-  'new | Record the presync time on new (the cutover preflight checks it)': 'presync.yml: a command, skipped in --check',
-  'new->old | iptables-forward : The staged ruleset (nat and filter, each table committed at once)': 'roles/iptables-forward: staging runs only outside --check',
-  'new->old | iptables-forward : The staged IPv6 ruleset (nat and filter, each table committed at once)': 'roles/iptables-forward: staging runs only outside --check',
-  'new->old | iptables-forward : Forward now: ip_forward on and the staged ruleset loaded in one step (IPv4 and IPv6)': 'roles/iptables-forward: a command, skipped in --check',
-  'new | Every mail user has a Maildir on new': 'maildirs.yml: a shell, skipped in --check (a command with creates: per user of users_plan would predict it)',
   'new->old | Stop courier on old (nobody changes a mailbox any more; authdaemon may stay)': "cutover.yml: loops over the daemons cutover-watchdog's record command found, and --check skips that command",
 }
 
