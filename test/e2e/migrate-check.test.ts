@@ -25,9 +25,9 @@ const UNPREDICTABLE: Record<string, string> = {
 /** Known mispredictions (issue 17), listed so the test states them instead of hiding them; each
  * names the part that owns it and must leave this list once fixed (the test then says so). */
 const KNOWN_MISPREDICTED: Record<string, string> = {
-  'new | mail-sync : Pull the mail from the source': 'roles/mail-sync: the copy (synchronize predicts it with its dry run) sits behind the one-off key and connection, made only outside --check',
-  'new | mail-sync : Pull the mail from the source (all but the Maildir folders mirrored by name, one rsync)': 'roles/mail-sync: the final sync by name, behind the same one-off key and connection',
-  'new | Homes from old, without their Maildir and what the site excludes': 'homes.yml: behind the one-off key and connection of mail-sync, made only outside --check',
+  'new | mail-sync : Pull the mail from the source': "sync.yml: on a fresh lab --check skips mail-sync, as the users' homes on new are only predicted (prepare makes them); where they exist the role predicts each copy by listing both hosts (test/roles/mail-sync)",
+  'new | mail-sync : Pull the mail from the source (all but the Maildir folders mirrored by name, one rsync)': "cutover.yml/sync-open.yml: the final sync runs only outside --check; by name, its rsyncs read the lists maildir_mirror writes, which synchronize cannot compare without (it says so, skipped)",
+  'new | Homes from old, without their Maildir and what the site excludes': 'homes.yml: its block runs only outside --check; without that, synchronize would predict the copy by listing both hosts (excludes applied)',
   'new->old | Stop courier on old (nobody changes a mailbox any more; authdaemon may stay)': "cutover.yml: loops over the daemons cutover-watchdog's record command found, and --check skips that command",
 }
 

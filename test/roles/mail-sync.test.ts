@@ -1,6 +1,7 @@
 // The mail-sync role on the lab: new pulls alice/bob/carol's Maildirs straight from old with a
 // one-off key. presync copies byte-identical trees (owners, modes, sizes, sha256), a second presync
-// moves nothing (changed=0), --check makes no key and changes nothing, final deletes what was
+// moves nothing (changed=0), --check makes no key and changes nothing but predicts each copy (and
+// nothing once in sync) by listing both hosts, final deletes what was
 // deleted on old but keeps mail delivered on new, and the key is gone from both hosts after every
 // run, also when the copy fails.
 import { after, before, test } from 'node:test'
@@ -52,14 +53,23 @@ after(async () => {
   await labDown()
 })
 
-test('--check makes no key, copies nothing and says what it would pull', async () => {
+/** The items of the copy task: folder → status and what --diff listed. */
+function pulls(r: InlineRun): Map<string, { status: string; diff: string }> {
+  const items = r.results('mail-sync : Pull the mail from the source')[0]?.result.items ?? []
+  return new Map(items.map((i) => [String(i.item), { status: i.status, diff: (i.diff ?? []).map((d) => d.after).join('') }]))
+}
+
+test("--check makes no key, copies nothing, and predicts each folder's copy by listing both hosts", async () => {
   const snapshot = () => sh('new', "find /home /root /var/mail -printf '%p %s %m %T@\\n' | sort")
   const before = [await snapshot(), await sh('old', 'cat /root/.ssh/authorized_keys')]
   const r = ok(await runIn(example, { inventory, check: true, diff: true }))
-  assert.equal(r.stats.new!.changed, 0)
   assert.deepEqual([await snapshot(), await sh('old', 'cat /root/.ssh/authorized_keys')], before)
-  const planned = JSON.stringify(r.results('mail-sync : Check mode reports the planned copy (no key is made, nothing is copied)'))
-  for (const u of users) assert.match(planned, new RegExp(`would pull /home/${u}/Maildir/ from old \\([\\d.]+\\) with rsync -aHAX --numeric-ids`))
+  const predicted = pulls(r)
+  for (const u of users) {
+    const p = predicted.get(`/home/${u}/Maildir/`)
+    assert.equal(p?.status, 'changed', `${u}: ${JSON.stringify(p)}`)
+    assert.match(p!.diff, /^would create new\/\d+\.\S+\.old\.example\.test,S=/m)
+  }
 })
 
 test('presync copies byte-identical Maildirs with numeric owners; the second presync moves 0 files (changed=0)', async () => {
@@ -78,6 +88,8 @@ test('presync copies byte-identical Maildirs with numeric owners; the second pre
   const second = ok(await runIn(example, { inventory }))
   assert.equal(second.stats.new!.changed, 0)
   for (const l of report(second)) assert.match(l, /: 0 files, 0 bytes/)
+  const rechecked = ok(await runIn(example, { inventory, check: true }))
+  for (const [folder, p] of pulls(rechecked)) assert.equal(p.status, 'ok', `--check after the presync predicts nothing to pull for ${folder}`)
   console.log(`# mail-sync: presync ${t1 - t0} ms, second presync ${Date.now() - t1} ms (changed=0)`)
   await assertNoKeyLeft()
 })
@@ -88,6 +100,12 @@ test('final deletes a message deleted on old but keeps mail delivered on new', a
   await sh('new', 'printf "Subject: delivered on new\\n\\nkeep me\\n" | /usr/sbin/sendmail alice; for i in $(seq 50); do ls /home/alice/Maildir/new | grep -qv old.example.test && exit 0; sleep 0.1; done; exit 1')
   const delivered = (await sh('new', 'ls /home/alice/Maildir/new | grep -v old.example.test')).trim()
   assert.match(delivered, /\.new$/)
+
+  // --check predicts the deletion on new, and not of the mail delivered there (protected).
+  const predicted = pulls(ok(await runIn(example, { inventory, check: true, diff: true, extraVars: { mail_sync_phase: 'final' } }))).get('/home/alice/Maildir/')
+  assert.equal(predicted?.status, 'changed')
+  assert.ok(predicted!.diff.split('\n').includes(`would delete cur/${gone}`), predicted!.diff)
+  assert.ok(!predicted!.diff.includes(delivered), predicted!.diff)
 
   const r = ok(await runIn(example, { inventory, extraVars: { mail_sync_phase: 'final' } }))
   assert.ok(r.stats.new!.changed >= 1)

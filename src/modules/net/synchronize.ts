@@ -3,6 +3,7 @@
 import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
+import { compareSides, dryRunOrNoWay, identityFile, NO_WAY } from './rsync-compare.js'
 import { parseRsync, progress2Reader } from './rsync-output.js'
 import { read } from '../read.js'
 
@@ -13,6 +14,10 @@ export interface SyncState {
   remote?: RemoteSide
   /** What a --dry-run itemized: the run's prediction. */
   dryRun: string[]
+  /** The ssh way between the hosts was not there yet: dryRun comes from listing both sides
+   * (rsync-compare.ts), or `cannot` says why they could not be compared. */
+  compared?: true
+  cannot?: string
 }
 
 const flag = (description: string, dflt?: boolean) => ({ type: 'boolean', description, ...(dflt === undefined ? {} : { default: dflt }) })
@@ -70,7 +75,11 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
   async gather(args, ctx) {
     const state = where(args, ctx)
     const on = state.runOn === 'controller' ? { conn: ctx.controller, noBecome: true } : { conn: state.runOn === 'src_host' ? await ctx.connectionTo(args.src_host!) : ctx.conn }
-    const r = await read(ctx, rsyncCommand(args, state.remote, true), on)
+    // Between hosts, a missing ssh key (made by an earlier step that --check does not take): compare instead.
+    const key = args.src_host === undefined ? undefined : identityFile(args.ssh_command)
+    const dry = rsyncCommand(args, state.remote, true)
+    const r = await read(ctx, key === undefined ? dry : dryRunOrNoWay(dry, key), on)
+    if (key !== undefined && r.stdout.trim() === NO_WAY) return { ...state, ...(await compareSides(args, ctx)) }
     return { ...state, dryRun: parseRsync(r.stdout).changed }
   },
 
@@ -78,6 +87,7 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
     const cmd = rsyncCommand(args, state.remote, false)
     const from = state.remote?.side === 'src' ? `${state.remote.host}:${args.src}` : args.src
     const to = state.remote?.side === 'dest' ? `${state.remote.host}:${args.dest}` : args.dest
+    if (state.cannot !== undefined) return { changes: [], skipped: state.cannot }
     if (state.dryRun.length === 0) return { changes: [], reason: `${to} is already in sync with ${from}`, data: { changed_items: [] } }
     return {
       changes: [
@@ -103,6 +113,7 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
       ],
       diff: [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }],
       data: { cmd },
+      ...(state.compared ? { reason: `${state.dryRun.length} differences between both sides, listed (the ssh way between them is made during the run)` } : {}),
     }
   },
 })
