@@ -30,6 +30,9 @@ export interface RunOpts {
   timeoutMs?: number
   /** Keep the whole stdout (else only the last 4000 characters of stdout+stderr). */
   capture?: boolean
+  /** Each line of stdout as it comes, none kept (a million-file run's --json is more than a
+   * string can hold). */
+  onLine?: (line: string) => void
 }
 
 const SAMPLE_MS = 50
@@ -49,8 +52,23 @@ export async function measure(argv: readonly string[], opts: RunOpts = {}): Prom
     const keep = (b: Buffer): void => {
       tail = (tail + b.toString()).slice(-4000)
     }
+    let partial: Buffer[] = []
+    const lines = (b: Buffer): void => {
+      for (let at = 0; ; ) {
+        const nl = b.indexOf(10, at)
+        if (nl === -1) {
+          if (at < b.length) partial.push(b.subarray(at))
+          return
+        }
+        partial.push(b.subarray(at, nl))
+        opts.onLine!(Buffer.concat(partial).toString())
+        partial = []
+        at = nl + 1
+      }
+    }
     child.stdout.on('data', (b: Buffer) => {
       if (opts.capture) chunks.push(b)
+      if (opts.onLine) lines(b)
       keep(b)
     })
     child.stderr.on('data', keep)
@@ -64,6 +82,7 @@ export async function measure(argv: readonly string[], opts: RunOpts = {}): Prom
       child.on('close', (c) => resolve(c ?? -1))
     })
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6
+    if (opts.onLine && partial.length) opts.onLine(Buffer.concat(partial).toString())
     clearInterval(sampler)
     if (timer) clearTimeout(timer)
     const f = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)

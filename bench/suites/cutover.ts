@@ -14,15 +14,18 @@ import { inHosts, onCleanup } from '../lib/lab.js'
 import { measure } from '../lib/measure.js'
 import { stat, type Stat } from '../lib/stats.js'
 import { check } from './overhead.js'
-import { generateTiny, host, taskTimes } from './migration.js'
+import { generateTiny, host, taskTimes, TaskTimes } from './migration.js'
 
 export interface CutoverResult {
-  /** Messages in the big mailbox (the lab's small ones come on top). */
+  /** Messages on old: the big mailbox and the active ones (the lab's small ones come on top). */
   messages: number
+  bigMailbox: number
+  /** Active mailboxes (at large sizes, as the write-up's server: one huge archive and users). */
+  active: { mailboxes: number; messages: number }
   churnPercent: number
   presync: Stat
   /** The first presync (everything copied): the whole phase, its copy task, and a bare
-   * `rsync -aHAX --numeric-ids` of the big mailbox from old to an empty folder on new. */
+   * `rsync -aHAX --numeric-ids` of old's /home (every mailbox) to an empty folder on new. */
   firstPresync: number
   firstPresyncCopy: number
   bareRsync: number
@@ -35,6 +38,8 @@ export interface CutoverResult {
   writeupStop: Stat
   writeupRsync: Stat
   writeupWindow: Stat
+  /** The first presync's slowest tasks (task → ms). */
+  presyncTasks: Array<{ task: string; ms: number }>
   /** Where tsplay's window goes, last round (task → ms). */
   windowTasks: Array<{ task: string; ms: number }>
   goalWindowMs: number
@@ -45,19 +50,30 @@ export interface CutoverResult {
 const USER = 'bigbox'
 const UID = 2301
 const CHURN = 0.01
+/** From this size on, old has one big mailbox and ACTIVE mailboxes of ACTIVE_SIZE messages
+ * (1,000,000 = 995,000 + 5 × 1,000, the issue's shape). */
+const ACTIVE_FROM = 100_000
+const ACTIVE = 5
+const ACTIVE_SIZE = 1000
+const activeUser = (i: number): { name: string; uid: number } => ({ name: `active${i + 1}`, uid: UID + 1 + i })
 const KEY = '/root/.ssh/tsplay-bench-id'
 
 export async function cutoverAtScale(ctx: BenchContext, messages: number): Promise<CutoverResult> {
+  let t0 = Date.now()
   const old = host(ctx, 'old')
   const nw = host(ctx, 'new')
   const env = tsplayEnv()
-  const migrate = (args: string[], capture = false) =>
-    measure(['node', ctx.cli, join(ctx.root, 'playbooks', 'migrate.yml'), '-i', ctx.inventory, ...args], { env, capture, timeoutMs: 1_800_000 })
+  const migrate = (args: string[], opts: { capture?: boolean; onLine?: (l: string) => void } = {}) =>
+    measure(['node', ctx.cli, join(ctx.root, 'playbooks', 'migrate.yml'), '-i', ctx.inventory, ...args], { env, ...opts, timeoutMs: 1_800_000 })
   checkRoom([old, nw], messages)
-  // The big mailbox exists on old before prepare, so prepare makes its user on new.
-  await inHosts([old], `id -u ${USER} >/dev/null 2>&1 || { groupadd -g ${UID} ${USER}; useradd -m -u ${UID} -g ${UID} -s /bin/sh ${USER}; }`)
-  ctx.log(`  writing ${messages.toLocaleString('en')} tiny messages into old:/home/${USER}/Maildir`)
-  generateTiny(hostPath(old, `/home/${USER}/Maildir`), messages, UID)
+  const actives = messages >= ACTIVE_FROM ? Array.from({ length: ACTIVE }, (_, i) => activeUser(i)) : []
+  const big = messages - actives.length * ACTIVE_SIZE
+  const boxes = [{ name: USER, uid: UID, size: big }, ...actives.map((a) => ({ ...a, size: ACTIVE_SIZE }))]
+  // The mailboxes exist on old before prepare, so prepare makes their users on new.
+  await inHosts([old], boxes.map((b) => `id -u ${b.name} >/dev/null 2>&1 || { groupadd -g ${b.uid} ${b.name}; useradd -m -u ${b.uid} -g ${b.uid} -s /bin/sh ${b.name}; }`).join('\n'))
+  t0 = Date.now()
+  for (const b of boxes) generateTiny(hostPath(old, `/home/${b.name}/Maildir`), b.size, b.uid, '', b.name)
+  ctx.log(`  wrote ${big.toLocaleString('en')} tiny messages into old:/home/${USER}/Maildir${actives.length ? ` and ${actives.length} × ${ACTIVE_SIZE.toLocaleString('en')} into active1..${actives.length}` : ''} in ${s(Date.now() - t0)}`)
   check(await migrate(['--tags', 'prepare']), 'migrate prepare')
   // The write-up's rsync runs on new as root and logs in to old with the lab's key (removed at the end).
   await hostRun(nw, ['install', '-m', '0600', '/dev/null', KEY])
@@ -65,9 +81,9 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   onCleanup(async () => void (await hostRun(nw, ['rm', '-f', KEY])))
   const ssh = `ssh -i ${KEY} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`
   const plainRsync = `rsync -aHAX --delete -e '${ssh}' root@${old.ip}:/home/ /home/`
-  // The presync's floor: the same mailbox, everything copied, by a bare rsync into an empty folder.
-  const bare = `rm -rf ${BARE} && mkdir -p ${BARE} && rsync -aHAX --numeric-ids -e '${ssh}' root@${old.ip}:/home/${USER}/Maildir/ ${BARE}/; rc=$?; rm -rf ${BARE}; exit $rc`
-  let t0 = Date.now()
+  // The presync's floor: the same mail (all of old's /home), by a bare rsync into an empty folder.
+  const bare = `rm -rf ${BARE} && mkdir -p ${BARE} && rsync -aHAX --numeric-ids -e '${ssh}' root@${old.ip}:/home/ ${BARE}/; rc=$?; rm -rf ${BARE}; exit $rc`
+  t0 = Date.now()
   const b = await hostRun(nw, ['/bin/sh', '-c', bare])
   if (b.rc !== 0) throw new Error(`bare rsync failed: ${b.stderr}`)
   const bareRsync = Date.now() - t0
@@ -82,16 +98,19 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   const wStop: number[] = []
   const wRsync: number[] = []
   let windowTasks: CutoverResult['windowTasks'] = []
+  let presyncTasks: CutoverResult['presyncTasks'] = []
   const rounds = Math.max(1, Math.min(ctx.rounds, 2))
   for (let r = 0; r < rounds; r++) {
-    const p = check(await migrate(['--tags', 'presync', '--json'], true), 'migrate presync')
+    const times = new TaskTimes()
+    const p = check(await migrate(['--tags', 'presync', '--json'], { onLine: (l) => times.line(l) }), 'migrate presync')
     pre.push(p.wallMs)
     if (r === 0) {
       firstPresync = p.wallMs
-      firstPresyncCopy = taskTimes(p.stdout).find((x) => x.task === 'mail-sync : Pull the mail from the source')?.ms ?? NaN
+      firstPresyncCopy = times.list().find((x) => x.task === 'mail-sync : Pull the mail from the source')?.ms ?? NaN
+      presyncTasks = times.list().slice(0, 8)
     }
     // The write-up: stop, then one plain rsync pass of everything.
-    churn(old, messages, 2 * r)
+    for (const b of boxes) churn(old, b, 2 * r)
     let t = Date.now()
     await stopOld(old)
     wStop.push(Date.now() - t)
@@ -101,8 +120,8 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
     wRsync.push(Date.now() - t)
     await startOld(old)
     // tsplay on the same data and the same churn.
-    churn(old, messages, 2 * r + 1)
-    const c = check(await migrate(['--tags', 'cutover', '--json'], true), 'migrate cutover')
+    for (const b of boxes) churn(old, b, 2 * r + 1)
+    const c = check(await migrate(['--tags', 'cutover', '--json'], { capture: true }), 'migrate cutover')
     const tasks = windowOf(c.stdout)
     const window = /outage window: (\d+\.\d) s \(canary arrived/.exec(c.stdout)
     if (!window) throw new Error(`no outage window in the cutover's output:\n${c.tail}`)
@@ -119,7 +138,7 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
     ctx.log(`    round ${r + 1}: presync ${s(p.wallMs)}; write-up stop ${s(wStop.at(-1)!)} + rsync ${s(wRsync.at(-1)!)}; tsplay final sync ${s(fin.at(-1)!)}, window ${s(win.at(-1)!)}${r === 0 ? `; verify ${s(verify)}` : ''}`)
   }
   return {
-    messages, churnPercent: CHURN * 100, presync: stat(pre), firstPresync, firstPresyncCopy, bareRsync, verify, tsplayFinal: stat(fin), tsplayWindow: stat(win),
+    messages, bigMailbox: big, active: { mailboxes: actives.length, messages: actives.length * ACTIVE_SIZE }, presyncTasks, churnPercent: CHURN * 100, presync: stat(pre), firstPresync, firstPresyncCopy, bareRsync, verify, tsplayFinal: stat(fin), tsplayWindow: stat(win),
     writeupStop: stat(wStop), writeupRsync: stat(wRsync), writeupWindow: stat(wStop.map((x, i) => x + wRsync[i]!)), windowTasks,
     goalWindowMs: messages >= 500_000 ? 5000 : 2000, goalPresyncRatio: 1.5, goalVerifyMs: 30_000,
   }
@@ -166,10 +185,11 @@ function windowOf(ndjson: string): Array<{ task: string; ms: number }> {
   return a >= 0 && b > a ? all.slice(a, b + 1) : []
 }
 
-/** CHURN of the big mailbox touched as on a live server: 40% flag changes (renames in cur/, and
+/** CHURN of a mailbox touched as on a live server: 40% flag changes (renames in cur/, and
  * new/ → cur/), 30% deleted (anywhere), 30% new messages delivered to new/. */
-function churn(old: HostState, messages: number, round: number): void {
-  const md = hostPath(old, `/home/${USER}/Maildir`)
+function churn(old: HostState, box: { name: string; uid: number; size: number }, round: number): void {
+  const md = hostPath(old, `/home/${box.name}/Maildir`)
+  const messages = box.size
   const n = Math.max(3, Math.round(messages * CHURN))
   const pick = (sub: string, k: number, salt: number): string[] => {
     const files = readdirSync(join(md, sub))
@@ -189,5 +209,5 @@ function churn(old: HostState, messages: number, round: number): void {
     const files = readdirSync(join(md, sub)).length
     for (const f of pick(sub, Math.round((deletions * files) / messages), 3)) unlinkSync(join(md, sub, f))
   }
-  generateTiny(md, n - flags - deletions, UID, `${round}x`)
+  generateTiny(md, n - flags - deletions, box.uid, `${round}x`, box.name)
 }

@@ -77,14 +77,24 @@ export async function mailSync(ctx: BenchContext): Promise<SyncResult> {
 
 /** Task durations from tsplay's --json events, slowest first or in run order (a task on several hosts counts once per host). */
 export function taskTimes(ndjson: string, slowestFirst = true): Array<{ task: string; ms: number }> {
-  const by = new Map<string, number>()
-  for (const line of ndjson.split('\n')) {
-    if (!line.startsWith('{')) continue
+  const t = new TaskTimes()
+  for (const line of ndjson.split('\n')) t.line(line)
+  return t.list(slowestFirst)
+}
+
+/** Task → summed duration from tsplay's --json events, fed one line at a time (a million-file
+ * presync's output is never held whole). */
+export class TaskTimes {
+  private readonly by = new Map<string, number>()
+  line(line: string): void {
+    if (!line.startsWith('{') || !line.includes('"task-result"')) return
     const e = JSON.parse(line) as { kind: string; task?: string; result?: { durationMs?: number } }
-    if (e.kind === 'task-result' && e.task) by.set(e.task, (by.get(e.task) ?? 0) + (e.result?.durationMs ?? 0))
+    if (e.kind === 'task-result' && e.task) this.by.set(e.task, (this.by.get(e.task) ?? 0) + (e.result?.durationMs ?? 0))
   }
-  const all = [...by].map(([task, ms]) => ({ task, ms }))
-  return slowestFirst ? all.sort((a, b) => b.ms - a.ms) : all
+  list(slowestFirst = true): Array<{ task: string; ms: number }> {
+    const all = [...this.by].map(([task, ms]) => ({ task, ms }))
+    return slowestFirst ? all.sort((a, b) => b.ms - a.ms) : all
+  }
 }
 
 /** 1% of each mailbox deleted (anywhere), 1% new mail delivered to INBOX/new, as on a live server. */
@@ -158,13 +168,13 @@ export async function bigDigest(ctx: BenchContext, asked: number): Promise<Diges
 
 /** One INBOX, 80% read (cur/, flags) and 20% unread (new/), ~200-byte bodies, MDA-style names;
  * owned by `uid` when given; `tag` makes the names of a later batch unique. */
-export function generateTiny(root: string, n: number, uid?: number, tag = ''): void {
+export function generateTiny(root: string, n: number, uid?: number, tag = '', to = 'big'): void {
   for (const d of ['', 'cur', 'new', 'tmp']) {
     mkdirSync(join(root, d), { recursive: true, mode: 0o700 })
     if (uid !== undefined) chownSync(join(root, d), uid, uid)
   }
   for (let i = 0; i < n; i++) {
-    const body = `From: sender${i % 977}@example.org\nTo: big@example.test\nSubject: message ${tag}${i}\nDate: Tue, 14 Nov 2023 22:13:20 +0000\n\nMessage body ${i}, short on purpose.\n`
+    const body = `From: sender${i % 977}@example.org\nTo: ${to}@example.test\nSubject: message ${tag}${i}\nDate: Tue, 14 Nov 2023 22:13:20 +0000\n\nMessage body ${i}, short on purpose.\n`
     const base = `${1_600_000_000 + i * 7}.M${i % 999_999}P${1000 + (i % 30_000)}Q${tag}${i}.old.example.test,S=${body.length}`
     const path = i % 5 === 4 || tag ? join(root, 'new', base) : join(root, 'cur', `${base}:2,S`)
     writeFileSync(path, body)

@@ -60,5 +60,9 @@ async function removeHostDir(h: HostState): Promise<void> {
   for (const m of mounts.filter((m) => m === join(h.dir, 'root') || m.startsWith(join(h.dir, 'root') + '/')).reverse()) {
     await run(['umount', '-l', m])
   }
-  rmSync(h.dir, { recursive: true, force: true })
+  // rm(1) rather than fs.rmSync: a host's upper dir may hold millions of files (the bench's
+  // million-message mailboxes), which rm unlinks ~2.5× faster, and each host's rm runs beside
+  // the others'. --one-file-system: never into anything still mounted below the dir.
+  const r = await run(['rm', '-rf', '--one-file-system', '--', h.dir])
+  if (r.rc !== 0) rmSync(h.dir, { recursive: true, force: true })
 }

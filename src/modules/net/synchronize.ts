@@ -1,5 +1,6 @@
 // synchronize: rsync a tree on one host, from/to the controller, or straight between two inventory
-// hosts (src_host), as ansible.posix.synchronize. A --dry-run in gather predicts what changes.
+// hosts (src_host), as ansible.posix.synchronize. In --check/--diff a --dry-run in gather predicts
+// what changes; a plain run copies straight away (the dry run would scan every file a second time).
 import { connectionSpec } from '../../inventory/connection-vars.js'
 import { defineModule, type ModuleContext } from '../module.js'
 import { rsyncCommand, type RemoteSide, type SyncArgs } from './rsync-command.js'
@@ -12,8 +13,8 @@ export interface SyncState {
   runOn: 'target' | 'controller' | 'src_host'
   /** The side reached over ssh, when the copy crosses hosts. */
   remote?: RemoteSide
-  /** What a --dry-run itemized: the run's prediction. */
-  dryRun: string[]
+  /** What a --dry-run itemized: the run's prediction (check and diff mode only). */
+  dryRun?: string[]
   /** The ssh way between the hosts was not there yet: dryRun comes from listing both sides
    * (rsync-compare.ts), or `cannot` says why they could not be compared. */
   compared?: true
@@ -43,7 +44,7 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
       group: flag('Preserve the group; with archive, false turns it off.'),
       checksum: flag('Compare files by checksum, not size and time.', false),
       compress: flag('Compress data on the wire (only when a side is remote).', true),
-      delete: flag('Delete files in dest that are not in src (--delete-after). Careful: mail delivered to dest meanwhile is deleted too.', false),
+      delete: flag('Delete files in dest that are not in src, after the transfer (--delete-delay: as --delete-after, keeping incremental recursion). Careful: mail delivered to dest meanwhile is deleted too.', false),
       numeric_ids: flag('Keep uid/gid numbers instead of mapping user names (--numeric-ids).', false),
       hard_links: flag('Preserve hard links (-H).', false),
       acls: flag('Preserve ACLs (-A).', false),
@@ -72,8 +73,11 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
 
   // The dry run only reads, and is the exact prediction of what the real run changes: with
   // nothing itemized the run is skipped with its reason, and --check needs nothing of its own.
+  // Outside --check/--diff nobody reads the prediction, and it costs a whole second scan of both
+  // trees (a million-message presync: as long as the copy): the run itself says what changed.
   async gather(args, ctx) {
     const state = where(args, ctx)
+    if (!ctx.check && !ctx.diff) return state
     const on = state.runOn === 'controller' ? { conn: ctx.controller, noBecome: true } : { conn: state.runOn === 'src_host' ? await ctx.connectionTo(args.src_host!) : ctx.conn }
     // Between hosts, a missing ssh key (made by an earlier step that --check does not take): compare instead.
     const key = args.src_host === undefined ? undefined : identityFile(args.ssh_command)
@@ -88,7 +92,8 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
     const from = state.remote?.side === 'src' ? `${state.remote.host}:${args.src}` : args.src
     const to = state.remote?.side === 'dest' ? `${state.remote.host}:${args.dest}` : args.dest
     if (state.cannot !== undefined) return { changes: [], skipped: state.cannot }
-    if (state.dryRun.length === 0) return { changes: [], reason: `${to} is already in sync with ${from}`, data: { changed_items: [] } }
+    const inSync = `${to} is already in sync with ${from}`
+    if (state.dryRun?.length === 0) return { changes: [], reason: inSync, data: { changed_items: [] } }
     return {
       changes: [
         {
@@ -111,15 +116,17 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
           },
         },
       ],
-      diff: [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }],
+      ...(state.dryRun ? { diff: [{ path: `rsync ${from} → ${to}`, before: '', after: state.dryRun.join('\n') + '\n' }] } : {}),
       data: { cmd },
-      ...(state.compared ? { reason: `${state.dryRun.length} differences between both sides, listed (the ssh way between them is made during the run)` } : {}),
+      ...(state.compared ? { reason: `${state.dryRun?.length ?? 0} differences between both sides, listed (the ssh way between them is made during the run)` } : {}),
+      // Without a dry run nothing is known before the copy: the run's changed_items say what moved.
+      ...(state.dryRun ? {} : { msg: `rsync ${from} → ${to}: changed_items lists what it copied or deleted` }),
     }
   },
 })
 
 /** Decide where rsync runs and which side, if any, it reaches over ssh. */
-function where(args: SyncArgs, ctx: ModuleContext): Omit<SyncState, 'dryRun'> {
+function where(args: SyncArgs, ctx: ModuleContext): SyncState {
   if (args.src_host !== undefined) {
     if (args.mode === 'pull') return { runOn: 'target', remote: remoteSide('src', args.src_host, ctx) }
     return { runOn: 'src_host', remote: remoteSide('dest', ctx.host, ctx) }

@@ -28,3 +28,8 @@ test('postqueue -j lines become messages; local means a domain of the list', () 
   assert.equal(isLocal('alice@Example.test', ['example.test']), true)
   assert.equal(isLocal('x@elsewhere.org', ['example.test']), false)
 })
+
+test('by name, find -print0 output becomes key → where and flags', () => {
+  const out = './.Old Projects/cur/1.M1.old:2,RS\0./new/2.M2.old\0./courierimapuiddb\0'
+  assert.deepEqual(parseDigest(out, true), { '.Old Projects/1.M1.old': 'cur:2,RS', './2.M2.old': 'new' })
+})

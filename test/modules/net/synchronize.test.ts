@@ -80,9 +80,11 @@ test('synchronize keeps the module contract: --check predicts and copies nothing
   const src = await spool('s-contract')
   const dest = join(root, 'd-contract')
   const tree = () => (existsSync(dest) ? readdirSync(dest, { recursive: true }).map(String).sort() : [])
-  const { checked, first, second } = await contract(runner(), tree, 'synchronize', full(src, dest))
+  const { checked, first, second, rechecked } = await contract(runner(), tree, 'synchronize', full(src, dest))
   assert.deepEqual(checked.diff![0]!.after.trim().split('\n'), first.data.changed_items)
-  assert.equal(second.msg, `${dest} is already in sync with ${src}/`)
+  // A plain run makes no dry run first: it copies, and says nothing moved.
+  assert.deepEqual(second.data.changed_items, [])
+  assert.equal(rechecked.msg, `${dest} is already in sync with ${src}/`)
 })
 
 test('delete removes files that left the source and lists them; without it they stay', async () => {
