@@ -78,8 +78,9 @@ function mailboxes(e: ReportEntry): string {
   const comp = asRecord(e.data.comparison)
   const rows = Object.entries(comp).sort(([a], [b]) => a.localeCompare(b)).map(([name, raw]) => {
     const c = asRecord(raw)
-    const missing = Array.isArray(c.missing) ? c.missing.length : (num(c.missing) ?? 0)
-    const differ = Array.isArray(c.changed) ? c.changed.length : (num(c.changed) ?? 0)
+    // The lists name the first 1,000 only; the counts are whole.
+    const missing = num(c.missing_count) ?? (Array.isArray(c.missing) ? c.missing.length : (num(c.missing) ?? 0))
+    const differ = num(c.changed_count) ?? (Array.isArray(c.changed) ? c.changed.length : (num(c.changed) ?? 0))
     const ok = missing + differ === 0
     return `<tr><th>${esc(name)}</th><td class="n">${esc(c.before ?? '')}</td><td class="n">${esc(c.after ?? '')}</td><td class="n">${missing}</td><td class="n">${differ}</td><td class="n">${esc(c.extra ?? 0)}</td><td><span class="badge ${ok ? 'ok' : 'failed'}">${ok ? 'all there' : 'MISSING'}</span></td></tr>`
   })
