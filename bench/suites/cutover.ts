@@ -87,7 +87,7 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   const b = await hostRun(nw, ['/bin/sh', '-c', bare])
   if (b.rc !== 0) throw new Error(`bare rsync failed: ${b.stderr}`)
   const bareRsync = Date.now() - t0
-  ctx.log(`    bare rsync -aHAX --numeric-ids of the big mailbox: ${s(bareRsync)}`)
+  ctx.log(`    bare rsync -aHAX --numeric-ids of old's /home: ${s(bareRsync)}`)
   let firstPresync = NaN
   let firstPresyncCopy = NaN
   let verify = NaN

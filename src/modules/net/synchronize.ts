@@ -112,7 +112,7 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
           changedWhen: (r) => parseRsync(r.stdout).changed.length > 0,
           parse: (r, ms) => {
             const { changed, ...counts } = parseRsync(r.stdout)
-            return { cmd, rc: r.rc, msg: changed.join('\n'), changed_items: changed, ...counts, elapsed: ms / 1000 }
+            return { cmd, rc: r.rc, msg: itemsText(changed), changed_items: changed, ...counts, elapsed: ms / 1000 }
           },
         },
       ],
@@ -124,6 +124,14 @@ export const synchronize = defineModule<SyncArgs, SyncState>({
     }
   },
 })
+
+/** The itemized changes as the task's message: a first copy of a million files would make one
+ * ~80 MB line of it (changed_items keeps them all). */
+const MSG_ITEMS = 1000
+function itemsText(changed: string[]): string {
+  if (changed.length <= MSG_ITEMS) return changed.join('\n')
+  return `${changed.slice(0, MSG_ITEMS).join('\n')}\n… and ${changed.length - MSG_ITEMS} more (changed_items has them all)`
+}
 
 /** Decide where rsync runs and which side, if any, it reaches over ssh. */
 function where(args: SyncArgs, ctx: ModuleContext): SyncState {
