@@ -133,6 +133,7 @@ function cutoverSection(c: CutoverResult): string[] {
     `| verify (\`--tags verify\`, every message's sha256 on both hosts) | ${(c.verify / 1000).toFixed(2)} s | | | < ${c.goalVerifyMs / 1000} s at 1M: ${goal(c.verify < c.goalVerifyMs)} ${at} |`,
     '',
     ...(c.presyncTasks?.length ? [`The first presync's slowest tasks: ${c.presyncTasks.map((t) => `${t.task} ${(t.ms / 1000).toFixed(2)} s`).join('; ')}.`, ''] : []),
+    ...(c.verifyTasks?.length ? [`The verify's slowest tasks: ${c.verifyTasks.map((t) => `${t.task} ${(t.ms / 1000).toFixed(2)} s`).join('; ')}.`, ''] : []),
     `Where tsplay's window goes (last round, tsplay --json durations): ${c.windowTasks.slice(0, 8).map((t) => `${t.task} ${(t.ms / 1000).toFixed(2)} s`).join('; ')}.`,
     '',
   ]

@@ -40,6 +40,8 @@ export interface CutoverResult {
   writeupWindow: Stat
   /** The first presync's slowest tasks (task → ms). */
   presyncTasks: Array<{ task: string; ms: number }>
+  /** The verify's slowest tasks (task → ms). */
+  verifyTasks: Array<{ task: string; ms: number }>
   /** Where tsplay's window goes, last round (task → ms). */
   windowTasks: Array<{ task: string; ms: number }>
   goalWindowMs: number
@@ -102,6 +104,7 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
   const wRsync: number[] = []
   let windowTasks: CutoverResult['windowTasks'] = []
   let presyncTasks: CutoverResult['presyncTasks'] = []
+  let verifyTasks: CutoverResult['verifyTasks'] = []
   const rounds = Math.max(1, Math.min(ctx.rounds, 2))
   for (let r = 0; r < rounds; r++) {
     const times = new TaskTimes()
@@ -133,15 +136,15 @@ export async function cutoverAtScale(ctx: BenchContext, messages: number): Promi
     fin.push(tasks.filter((x) => x.task.startsWith('mail-sync : ')).reduce((n, x) => n + x.ms, 0))
     windowTasks = [...tasks].sort((a, b) => b.ms - a.ms)
     if (r === 0) {
-      t0 = Date.now()
-      check(await migrate(['--tags', 'verify']), 'migrate verify')
-      verify = Date.now() - t0
+      const vt = new TaskTimes()
+      verify = check(await migrate(['--tags', 'verify', '--json'], { onLine: (l) => vt.line(l) }), 'migrate verify').wallMs
+      verifyTasks = vt.list().slice(0, 5)
     }
     await resetOld(old)
     ctx.log(`    round ${r + 1}: presync ${s(p.wallMs)}; write-up stop ${s(wStop.at(-1)!)} + rsync ${s(wRsync.at(-1)!)}; tsplay final sync ${s(fin.at(-1)!)}, window ${s(win.at(-1)!)}${r === 0 ? `; verify ${s(verify)}` : ''}`)
   }
   return {
-    messages, bigMailbox: big, active: { mailboxes: actives.length, messages: actives.length * ACTIVE_SIZE }, presyncTasks, churnPercent: CHURN * 100, presync: stat(pre), firstPresync, firstPresyncCopy, bareRsync, verify, tsplayFinal: stat(fin), tsplayWindow: stat(win),
+    messages, bigMailbox: big, active: { mailboxes: actives.length, messages: actives.length * ACTIVE_SIZE }, presyncTasks, verifyTasks, churnPercent: CHURN * 100, presync: stat(pre), firstPresync, firstPresyncCopy, bareRsync, verify, tsplayFinal: stat(fin), tsplayWindow: stat(win),
     writeupStop: stat(wStop), writeupRsync: stat(wRsync), writeupWindow: stat(wStop.map((x, i) => x + wRsync[i]!)), windowTasks,
     goalWindowMs: messages >= 500_000 ? 5000 : 2000, goalPresyncRatio: 1.5, goalVerifyMs: 30_000,
   }
