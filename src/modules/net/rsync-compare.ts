@@ -32,7 +32,9 @@ export const NO_WAY = 'tsplay-synchronize-no-way'
 
 /** The dry run, or NO_WAY when the key file is missing on the host rsync runs on. */
 export function dryRunOrNoWay(dryRun: string, key: string): string {
-  return `if [ -e ${quote(key)} ]; then ${dryRun}; else echo ${NO_WAY}; fi`
+  // ssh reads ~/ as the home of the user it runs as: so does the test.
+  const path = key.startsWith('~/') ? `"$HOME"/${quote(key.slice(2))}` : quote(key)
+  return `if [ -e ${path} ]; then ${dryRun}; else echo ${NO_WAY}; fi`
 }
 
 /** rsync_opts the comparison knows: filters (a protect rule only keeps dest files from --delete). */

@@ -3,8 +3,10 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { dryRunOrNoWay, identityFile, NO_WAY } from '../../../src/modules/net/rsync-compare.js'
 import { runner } from '../real-run.js'
 
 let root: string
@@ -76,4 +78,16 @@ test('a copy driven by lists the run makes (--files-from) is not predicted witho
   assert.equal(r.status, 'skipped')
   assert.match(r.msg ?? '', /not predicted: the copy's way to localhost is made during the run, and --files-from=\S+ cannot be compared without it/)
   assert.ok(src && dest)
+})
+
+test("the way between the hosts is ssh_command's -i key, where ssh finds it (~/ is the home)", async () => {
+  assert.equal(identityFile('ssh -F /dev/null -i /root/.tsplay-mail-sync.x/id_ed25519 -o BatchMode=yes'), '/root/.tsplay-mail-sync.x/id_ed25519')
+  assert.equal(identityFile("ssh -i'/keys/a b'"), '/keys/a b')
+  assert.equal(identityFile('ssh -o BatchMode=yes'), undefined)
+  const home = await mkdtemp(join(root, 'home-'))
+  await writeFile(join(home, 'key'), 'k\n')
+  const probe = (key: string) => execFileSync('sh', ['-c', dryRunOrNoWay('echo dry-run', key)], { env: { ...process.env, HOME: home }, encoding: 'utf8' }).trim()
+  assert.equal(probe('~/key'), 'dry-run')
+  assert.equal(probe(join(home, 'key')), 'dry-run')
+  assert.equal(probe('~/missing'), NO_WAY)
 })
