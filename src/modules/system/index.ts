@@ -1,4 +1,4 @@
-// System modules: apt, debconf, package_facts, service, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts, reboot, wait_for_connection.
+// System modules: apt, debconf, package_facts, service, service_facts, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts, reboot, wait_for_connection.
 import type { Module } from '../module.js'
 import { accountFacts } from './account_facts.js'
 import { cron } from './cron.js'
@@ -11,9 +11,10 @@ import { hostname } from './hostname.js'
 import { knownHosts } from './known_hosts.js'
 import { packageFacts } from './package_facts.js'
 import { service } from './service.js'
+import { serviceFacts } from './service_facts.js'
 import { sysctl } from './sysctl.js'
 import { reboot } from './reboot.js'
 import { user } from './user.js'
 import { waitForConnection } from './wait_for_connection.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts, reboot, waitForConnection]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, serviceFacts, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts, reboot, waitForConnection]

@@ -23,7 +23,7 @@ export interface ServiceState {
 
 // Reads everything in one script. The pattern comes on stdin so it is in no process's command
 // line, or the scan would find this very script. systemd is detected by /run/systemd/system.
-const GATHER = `N=$1
+export const SERVICE_GATHER = `N=$1
 if [ -d /run/systemd/system ]; then
   echo manager=systemd
   if [ -n "$(systemctl show -p LoadState --value -- "$N" 2>/dev/null | grep -v not-found)" ]; then echo found=1; else echo found=0; fi
@@ -87,7 +87,7 @@ export const service = defineModule<ServiceArgs, ServiceState>({
   async gather(args, ctx) {
     // The name becomes a path under /etc/init.d: refuse anything that could leave that folder.
     if (args.name.includes('/') || args.name === '.' || args.name === '..') return { manager: 'sysv', found: false, running: false, enabled: false, serviceTool: false }
-    const out = await readState(ctx, sh`/bin/sh -c ${GATHER} tsplay-service ${args.name}`, `the state of service ${args.name}`, args.pattern ?? '')
+    const out = await readState(ctx, sh`/bin/sh -c ${SERVICE_GATHER} tsplay-service ${args.name}`, `the state of service ${args.name}`, args.pattern ?? '')
     return parseServiceState(out)
   },
 

@@ -114,3 +114,20 @@ test('hostile service names and patterns never execute', async () => {
   }
   assert.equal(existsSync(sentinel), false)
 })
+
+test('service_facts reads whether the service runs, in --check as in a real run', async () => {
+  execFileSync(SCRIPT, ['start'])
+  for (const check of [true, false]) {
+    const r = await run('service_facts', { names: [NAME, 'tsplay-t-nosuch'] }, { check })
+    assert.equal(r.status, 'ok')
+    const facts = r.data.ansible_facts as { services: Record<string, { state: string; source: string }> }
+    assert.deepEqual(Object.keys(facts.services), [NAME], 'a service the host lacks is left out')
+    assert.equal(facts.services[NAME]!.state, 'running')
+    assert.equal(facts.services[NAME]!.source, 'sysv')
+    assert.deepEqual(r.data.running, [NAME])
+  }
+  execFileSync(SCRIPT, ['stop'])
+  const r = await run('service_facts', { names: [NAME] })
+  assert.equal((r.data.ansible_facts as { services: Record<string, { state: string }> }).services[NAME]!.state, 'stopped')
+  assert.deepEqual(r.data.running, [])
+})
