@@ -14,7 +14,8 @@ import type { TaskResult } from './result.js'
 export async function runModule(mod: Module<any, any>, args: unknown, ctx: ModuleContext): Promise<TaskResult> {
   const started = Date.now()
   const done = (r: Omit<TaskResult, 'durationMs'>): TaskResult => ({ ...r, durationMs: Date.now() - started })
-  if (ctx.check && mod.checkMode === 'verify') return done({ status: 'skipped', msg: 'skipped in check mode: it verifies what the run makes', data: {} })
+  const checkMode = typeof mod.checkMode === 'function' ? mod.checkMode(args) : mod.checkMode
+  if (ctx.check && checkMode === 'verify') return done({ status: 'skipped', msg: 'skipped in check mode: it verifies what the run makes', data: {} })
   let plan: Plan
   try {
     const state = await mod.gather(args, ctx)
@@ -37,7 +38,6 @@ export async function runModule(mod: Module<any, any>, args: unknown, ctx: Modul
     const planned = plan.changes.map(describeChange)
     for (const path of plan.makes ?? []) ctx.planned?.add(path)
     if (plan.changes.every((c) => c.kind === 'exec' && c.predicted === false)) return done({ ...base, status: 'ok', data, planned })
-    const checkMode = typeof mod.checkMode === 'function' ? mod.checkMode(args) : mod.checkMode
     if (checkMode === 'skip') return done({ status: 'skipped', msg: 'skipped in check mode', data, planned })
     return done({ ...base, status: 'changed', data, planned })
   }

@@ -165,8 +165,8 @@ export interface Module<Args = Record<string, unknown>, State = unknown> {
    * decides from the args (command with creates/removes predicts "would have run").
    * 'verify': the module checks what the run has made (a login probe): in --check those changes
    * were only predicted, so it is skipped without reading, and no role needs `when: not
-   * ansible_check_mode` for it. */
-  checkMode?: 'plan' | 'skip' | 'verify' | ((args: Args) => 'plan' | 'skip')
+   * ansible_check_mode` for it. A function decides from the args (smtp_probe with `verifies`). */
+  checkMode?: 'plan' | 'skip' | 'verify' | ((args: Args) => 'plan' | 'skip' | 'verify')
   /** Read current state over the connection. Reading only: never changes the target. */
   gather(args: Args, ctx: ModuleContext): Promise<State>
   /** Pure: from args and state, the changes and diff, or the reason nothing changes. */

@@ -14,6 +14,7 @@ export interface SmtpProbeArgs {
   mail_from?: string
   rcpt_to?: string
   timeout: number
+  verifies: boolean
 }
 
 export interface SmtpProbeState {
@@ -41,6 +42,7 @@ const NO_CRLF = '^[^\\r\\n<>]*$'
 export const smtpProbe = defineModule<SmtpProbeArgs, SmtpProbeState>({
   name: 'smtp_probe',
   description: 'Check an SMTP server from the target: banner, EHLO and optionally MAIL FROM/RCPT TO acceptance, never DATA.',
+  checkMode: (args) => (args.verifies ? 'verify' : 'plan'),
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -52,6 +54,11 @@ export const smtpProbe = defineModule<SmtpProbeArgs, SmtpProbeState>({
       mail_from: { type: 'string', pattern: NO_CRLF, description: 'Envelope sender to try (MAIL FROM); empty means the null sender.' },
       rcpt_to: { type: 'string', pattern: NO_CRLF, description: 'Recipient that must be accepted (RCPT TO); the probe quits before DATA.' },
       timeout: { type: 'number', minimum: 0.1, default: 10, description: 'Seconds to wait for each server reply.' },
+      verifies: {
+        type: 'boolean',
+        default: false,
+        description: 'The probe checks what this run sets up (a server it configures or starts, a forward it loads): --check skips it without connecting, as it would find the host as it was before the run.',
+      },
     },
   },
   example: `- name: The old address now answers with the new server

@@ -74,3 +74,12 @@ test('hostile values are sent as text, never run; CR/LF cannot add SMTP commands
   assert.match(check(mod.schema, { rcpt_to: 'a@b>\r\nDATA' })?.message ?? '', /must match pattern/)
   assert.match(check(mod.schema, { helo: 'x\nQUIT' })?.message ?? '', /must match pattern/)
 })
+
+test('with verifies, --check skips the probe without connecting; the real run probes', async () => {
+  const closed = { host: '127.0.0.1', port: 2599, timeout: 1, verifies: true }
+  const checked = await run(closed, { check: true })
+  assert.equal(checked.status, 'skipped')
+  assert.equal(checked.msg, 'skipped in check mode: it verifies what the run makes')
+  assert.equal((await run(closed)).status, 'failed', 'the real run connects (nothing listens on 2599)')
+  assert.equal((await run({ expect_banner: 'new\\.example' }, { check: true })).status, 'ok', 'without verifies --check probes as a real run')
+})
