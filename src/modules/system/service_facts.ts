@@ -80,12 +80,14 @@ export const serviceFacts = defineModule<ServiceFactsArgs, ServiceFactsState>({
       const key = s.manager === 'systemd' ? `${name}.service` : name
       services[key] = { name: key, state: s.running ? 'running' : 'stopped', status: s.enabled ? 'enabled' : 'disabled', source: s.manager }
     }
-    // The names that run, as asked (no .service suffix): what a playbook usually wants.
+    // The names the host has and the ones that run, as asked (no .service suffix): what a
+    // playbook usually wants.
+    const found = Object.entries(state.services).filter(([, s]) => s.found).map(([n]) => n)
     const running = Object.entries(state.services).filter(([, s]) => s.found && s.running).map(([n]) => n)
     return {
       changes: [],
       facts: { services },
-      data: { running },
+      data: { found, running },
       reason: `${Object.keys(services).length} services read, ${running.length} running`,
     }
   },

@@ -125,6 +125,7 @@ test('service_facts reads whether the service runs, in --check as in a real run'
     assert.equal(facts.services[NAME]!.state, 'running')
     assert.equal(facts.services[NAME]!.source, 'sysv')
     assert.deepEqual(r.data.running, [NAME])
+    assert.deepEqual(r.data.found, [NAME])
   }
   execFileSync(SCRIPT, ['stop'])
   const r = await run('service_facts', { names: [NAME] })
