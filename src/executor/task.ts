@@ -170,7 +170,7 @@ async function runModuleOnce(pc: PlayContext, task: Task, host: string, scope: S
     result = await runModule(mod, structuredClone(args), ctx)
     if (task.module === 'group_by' || task.module === 'add_host') result = applyInventoryChange(pc, host, result)
     result = applyOverrides(task, result, vars)
-    if (!task.until || result.status === 'unreachable') break
+    if (!task.until || result.status === 'unreachable' || result.status === 'skipped') break
     const withReg = task.register ? { ...vars, [task.register]: registeredValue(result) } : vars
     if (evalCondition(task.until, withReg)) break
     if (attempt === attempts) {

@@ -10,6 +10,7 @@ export interface DnsRecordArgs {
   server?: string
   max_ttl?: number
   timeout: number
+  verifies: boolean
 }
 
 export interface MxTarget {
@@ -41,6 +42,7 @@ export function describeRecords(args: DnsRecordArgs, s: DnsRecordState): string 
 export const dnsRecord = defineModule<DnsRecordArgs, DnsRecordState>({
   name: 'dns_record',
   description: "Look up a DNS name from the target (its resolver, or a given server) with TTLs; an MX is followed to its targets' addresses. Only reads.",
+  checkMode: (args) => (args.verifies ? 'verify' : 'plan'),
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -51,6 +53,11 @@ export const dnsRecord = defineModule<DnsRecordArgs, DnsRecordState>({
       server: { type: 'string', pattern: DNS_NAME, description: "Ask this server (as `dig @server`) instead of the target's resolver." },
       max_ttl: { type: 'integer', minimum: 0, description: 'Flag (long_ttl, warning) any TTL above this many seconds.' },
       timeout: { type: 'integer', minimum: 1, maximum: 60, default: 2, description: 'Seconds per query try.' },
+      verifies: {
+        type: 'boolean',
+        default: false,
+        description: 'The lookup checks what this run changes (a record it updates): --check skips it without asking, as the answer would still be the one before the run.',
+      },
     },
   },
   example: `- name: Where example.org's mail goes, as old's resolver sees it
