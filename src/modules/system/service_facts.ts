@@ -31,8 +31,8 @@ const ALL = `if [ -d /run/systemd/system ]; then
 else
   for s in /etc/init.d/*; do [ -f "$s" ] && [ -x "$s" ] && echo "\${s##*/}"; done
 fi`
-const EACH = `G=$1; shift
-[ $# -gt 0 ] || set -- $(${ALL})
+const EACH = `G=$1; all=$2; shift 2
+[ "$all" = no ] || set -- $(${ALL})
 for n; do echo "${MARK} $n"; /bin/sh -c "$G" tsplay-service "$n" </dev/null; done`
 
 /** The gather output: one `MARK name` line, then the service module's key=value lines. */
@@ -57,7 +57,7 @@ export const serviceFacts = defineModule<ServiceFactsArgs, ServiceFactsState>({
         type: ['array', 'null'],
         items: { type: 'string', pattern: '^[A-Za-z0-9@._+-]+$' },
         default: null,
-        description: 'Only these services (tsplay; Ansible reads all). A name the host does not have is left out of the facts.',
+        description: 'Only these services (tsplay; Ansible reads all); an empty list reads none. A name the host does not have is left out of the facts.',
       },
     },
   },
@@ -68,7 +68,7 @@ export const serviceFacts = defineModule<ServiceFactsArgs, ServiceFactsState>({
     msg: "postfix is {{ ansible_facts.services.postfix.state }}"`,
 
   async gather(args, ctx) {
-    const out = await readState(ctx, sh`/bin/sh -c ${EACH} tsplay-service-facts ${SERVICE_GATHER} ${args.names ?? []}`, 'the state of the services')
+    const out = await readState(ctx, sh`/bin/sh -c ${EACH} tsplay-service-facts ${SERVICE_GATHER} ${args.names === null ? 'yes' : 'no'} ${args.names ?? []}`, 'the state of the services')
     return { services: parseServices(out) }
   },
 

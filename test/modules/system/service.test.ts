@@ -131,4 +131,8 @@ test('service_facts reads whether the service runs, in --check as in a real run'
   const r = await run('service_facts', { names: [NAME] })
   assert.equal((r.data.ansible_facts as { services: Record<string, { state: string }> }).services[NAME]!.state, 'stopped')
   assert.deepEqual(r.data.running, [])
+  const none = await run('service_facts', { names: [] })
+  assert.deepEqual(none.data.ansible_facts, { services: {} }, 'an empty list reads no service')
+  const all = await run('service_facts', {})
+  assert.ok(NAME in (all.data.ansible_facts as { services: Record<string, unknown> }).services, 'without names every init script is read')
 })
