@@ -1,6 +1,8 @@
-// System modules: apt, debconf, package_facts, service, service_facts, user, group, sysctl, hostname, cron, getent, account_facts, authorized_key, known_hosts, reboot, wait_for_connection.
+// System modules: apt, debconf, package_facts, service, service_facts, user, group, sysctl, hostname, cron, getent, account_facts, account_check, aliases_compare, authorized_key, known_hosts, reboot, wait_for_connection.
 import type { Module } from '../module.js'
+import { accountCheck } from './account_check.js'
 import { accountFacts } from './account_facts.js'
+import { aliasesCompare } from './aliases_compare.js'
 import { cron } from './cron.js'
 import { apt } from './apt.js'
 import { authorizedKey } from './authorized_key.js'
@@ -17,4 +19,4 @@ import { reboot } from './reboot.js'
 import { user } from './user.js'
 import { waitForConnection } from './wait_for_connection.js'
 
-export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, serviceFacts, user, group, sysctl, hostname, cron, getent, accountFacts, authorizedKey, knownHosts, reboot, waitForConnection]
+export const systemModules: Module<any, any>[] = [apt, debconf, packageFacts, service, serviceFacts, user, group, sysctl, hostname, cron, getent, accountFacts, accountCheck, aliasesCompare, authorizedKey, knownHosts, reboot, waitForConnection]
