@@ -1,4 +1,4 @@
-// Mail-migration modules: timer, maildir_digest, maildir_list, maildir_mirror, postfix_queue, postfix_hold, postfix_virtual, postconf, smtp_send, dns_record, nsupdate.
+// Mail-migration modules: timer, maildir_digest, maildir_list, maildir_mirror, postfix_queue, postfix_hold, postfix_virtual, postconf, mailbox_set, smtp_send, dns_record, nsupdate.
 import type { Module } from '../module.js'
 import { dnsRecord } from './dns_record.js'
 import { maildirDigest } from './maildir_digest.js'
@@ -9,8 +9,9 @@ import { postfixQueue } from './postfix_queue.js'
 import { postconf } from './postconf.js'
 import { postfixHold } from './postfix_hold.js'
 import { postfixVirtual } from './postfix_virtual.js'
+import { mailboxSetModule } from './mailbox_set.js'
 import { smtpSend } from './smtp_send.js'
 import { mailLogin } from './mail_login.js'
 import { timer } from './timer.js'
 
-export const mailModules: Module<any, any>[] = [timer, maildirDigest, maildirList, maildirMirror, postfixQueue, postfixHold, postfixVirtual, postconf, smtpSend, dnsRecord, nsupdate, mailLogin]
+export const mailModules: Module<any, any>[] = [timer, maildirDigest, maildirList, maildirMirror, postfixQueue, postfixHold, postfixVirtual, postconf, mailboxSetModule, smtpSend, dnsRecord, nsupdate, mailLogin]
