@@ -199,6 +199,18 @@ const cases: Case[] = [
     after: (dir) => assert.ok(!existsSync(join(dir, 'never'))),
   },
   {
+    name: 'a probe that verifies what the run makes is skipped in check mode, and its until is not retried',
+    playbook: play(`    - smtp_probe: { host: 127.0.0.1, port: 2599, timeout: 1, verifies: true }
+      register: probe
+      until: probe.code == 220
+      retries: 3
+      delay: 5
+`),
+    opts: { check: true },
+    first: { localhost: { skipped: 1, failed: 0 } },
+    second: false,
+  },
+  {
     name: 'check mode predicts a file written into a folder an earlier task plans to make, and makes neither',
     playbook: play(`    - file: { path: "{{ dir }}/new/sub", state: directory, mode: "0700" }
     - copy: { content: "x", dest: "{{ dir }}/new/sub/f", mode: "0600" }
