@@ -183,12 +183,14 @@ sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0; rm -f /etc/sysc
   await startOld(old)
 }
 
-/** The tasks between the outage clock's start and its read, from tsplay's --json events. */
+/** The tasks between the outage clock's start and its read, from tsplay's --json events in their
+ * order (tasks of the same name also run before the window: the final sync's pass before it). */
 function windowOf(ndjson: string): Array<{ task: string; ms: number }> {
-  const all = taskTimes(ndjson, false)
-  const a = all.findIndex((x) => x.task === 'Start the outage clock')
-  const b = all.findIndex((x) => x.task === 'Outage over (service on new)')
-  return a >= 0 && b > a ? all.slice(a, b + 1) : []
+  const lines = ndjson.split('\n')
+  const at = (task: string, from = 0): number => lines.findIndex((l, i) => i >= from && l.startsWith('{') && l.includes('"kind":"task-result"') && l.includes(`"task":${JSON.stringify(task)}`))
+  const a = at('Start the outage clock')
+  const b = a < 0 ? -1 : at('Outage over (service on new)', a)
+  return a >= 0 && b > a ? taskTimes(lines.slice(a, b + 1).join('\n'), false) : []
 }
 
 /** CHURN of a mailbox touched as on a live server: 40% flag changes (renames in cur/, and

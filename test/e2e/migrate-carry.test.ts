@@ -183,7 +183,7 @@ describe('playbooks/migrate.yml carries the queue, the files the config refers t
     const r = await migrate(['--tags', 'cutover'])
     assert.notEqual(r.code, 0, r.out)
     assert.match(r.out, /Refusing to cut over:[^]*postfix on old talks to inet:localhost:8891 \(opendkim\); nothing answers there on new/)
-    assert.doesNotMatch(r.out, /Stop postfix on old/)
+    assert.doesNotMatch(r.out, /Stop courier and postfix on old/)
     // The admin sets the milter up on new, as on old.
     await sh('new', "printf 'Mode v\\nSocket inet:8891@localhost\\nPidFile /tmp/opendkim.pid\\nUserID opendkim\\nSyslog no\\n' > /etc/opendkim-lab.conf && opendkim -x /etc/opendkim-lab.conf")
   })

@@ -26,9 +26,8 @@ const UNPREDICTABLE: Record<string, string> = {
  * names the part that owns it and must leave this list once fixed (the test then says so). */
 const KNOWN_MISPREDICTED: Record<string, string> = {
   'new | mail-sync : Pull the mail from the source': "sync.yml: on a fresh lab --check skips mail-sync, as the users' homes on new are only predicted (prepare makes them); where they exist the role predicts each copy by listing both hosts (test/roles/mail-sync)",
-  'new | mail-sync : Pull the mail from the source (all but the Maildir folders mirrored by name, one rsync)': "cutover.yml/sync-open.yml: the final sync runs only outside --check; by name, its rsyncs read the lists maildir_mirror writes, which synchronize cannot compare without (it says so, skipped)",
+  'new | mail-sync : Pull the mail from the source (the missing messages and all but the Maildir folders mirrored by name, at once)': "cutover.yml/sync-open.yml: the final sync runs only outside --check; by name, its rsyncs (maildir_pull) read the lists maildir_mirror writes",
   'new | Homes from old, without their Maildir and what the site excludes': 'homes.yml: its block runs only outside --check; without that, synchronize would predict the copy by listing both hosts (excludes applied)',
-  'new->old | Stop courier on old (nobody changes a mailbox any more; authdaemon may stay)': "cutover.yml: loops over the daemons cutover-watchdog's record command found, and --check skips that command",
 }
 
 /** What --check must leave alone on a host: firewall, forwarding, listeners, cron (asked on the

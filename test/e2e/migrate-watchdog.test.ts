@@ -79,7 +79,7 @@ describe('the cutover watchdog and exact rollback on the lab, with client sendin
       // either), or hang on it: either way only the watchdog can restore old.
       const fired = () => waitUntil(async () => (await sh('old', 'cat /var/lib/tsplay/watchdog.fired 2>/dev/null || true')).length > 0, (DEADLINE + 30) * 1000, 'the watchdog to fire')
       const r = await migrate(['--tags', 'cutover', '-e', `mail_cutover_deadline=${DEADLINE}`], async (kill, out) => {
-        await waitUntil(async () => /TASK \[Stop courier on old/.test(out()), 120_000, 'the window')
+        await waitUntil(async () => /TASK \[Stop courier and postfix on old/.test(out()), 120_000, 'the window')
         await sh('old', `rm -f /var/lib/tsplay/watchdog.fired; ${drop}`)
         await fired()
         kill('SIGKILL') // a no-op when it has ended already

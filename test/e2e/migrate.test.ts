@@ -79,7 +79,7 @@ describe('playbooks/migrate.yml on the lab, with client sending all along', { ti
 
   it('Ctrl-C during the cutover rolls back (rescue runs as cleanup) and exits non-zero', async () => {
     const r = await migrate(['--tags', 'cutover'], async (kill, out) => {
-      await waitUntil(async () => /TASK \[Stop postfix on old\]/.test(out()), 240_000, 'the critical path')
+      await waitUntil(async () => /TASK \[Stop courier and postfix on old/.test(out()), 240_000, 'the critical path')
       kill('SIGINT')
     })
     assert.notEqual(r.code, 0, r.out)
