@@ -106,8 +106,9 @@ export const maildirPull = defineModule<MaildirPullArgs, MaildirPullState>({
     protect: [new, new.example.test]`,
 
   async gather(args, ctx) {
-    const r = await read(ctx, argv(['stat', '-c', '%s', '--', args.files_from]), { what: `reading ${args.files_from}` })
-    return { streamBytes: Number(r.stdout.trim()) || 0 }
+    // No list yet (--check, where maildir_mirror only planned it): the stream is predicted as not needed.
+    const r = await read(ctx, argv(['stat', '-c', '%s', '--', args.files_from]), { what: `reading ${args.files_from}`, okCodes: 'any' })
+    return { streamBytes: r.rc === 0 ? Number(r.stdout.trim()) || 0 : 0 }
   },
 
   plan(args, state) {
