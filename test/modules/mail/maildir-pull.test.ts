@@ -19,7 +19,7 @@ test('the stream copies the listed messages; the rest deletes with the protect f
   const { stream, rest } = pullCommands(args, true)
   assert.match(stream!, /--files-from=\/x\/files-from --from0 -- tsplay-mail-sync-source:\/ \//)
   assert.doesNotMatch(stream!, /--delete/)
-  assert.match(rest, /--delete-after/)
+  assert.match(rest, /--delete-delay/)
   assert.match(rest, /'--filter=P \*\.new' '--filter=P \*\.new\[,:\]\*' '--filter=P \*\.new\.example\.test'/)
   assert.match(rest, /--recursive --files-from=\/x\/rest-from --exclude-from=\/x\/exclude --from0 -- tsplay-mail-sync-source:\/ \//)
   for (const c of [stream!, rest]) assert.match(c, /--archive .*--numeric-ids --hard-links --acls --xattrs --timeout=300 --rsh 'ssh -F \/dev\/null -o ControlPath=\/x\/master'/)
