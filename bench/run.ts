@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { projectRoot } from '../src/lab/config.js'
 import { defaultInventoryDir } from '../src/lab/index.js'
-import { ansibleVersion, bringUp, cleanupAll, ensureTools, onCleanup, trapSignals } from './lib/lab.js'
+import { ansibleVersion, bringUp, cleanupAll, ensureTools, onCleanup, scratchLabDir, trapSignals } from './lib/lab.js'
 import { markdown, type BenchResults } from './lib/report.js'
 import { vsAnsible, type Plan } from './suites/ansible.js'
 import { bigDigest, mailSync } from './suites/migration.js'
@@ -81,6 +81,11 @@ async function main(): Promise<void> {
     settings: { rounds: flags.rounds, maxHosts: flags.maxHosts, labId: Number(process.env.TSPLAY_LAB_ID ?? 0), suites: [...flags.only] },
   }
   try {
+    // Millions of files: the lab on a scratch filesystem that goes at once (see scratchLabDir).
+    if (flags.only.has('cutover') && flags.cutoverMessages >= 100_000) {
+      const n = flags.cutoverMessages
+      scratchLabDir(Math.ceil((n * 3 * 4.6 * 1024 * 1.25) / 2 ** 30) + 4, Math.ceil(n * 3.3) + 500_000, log)
+    }
     log(`Bringing up the lab (id ${results.settings.labId}): ${benchHosts} bench host(s)${mail ? ' + old/new/client' : ''}`)
     const lab = await bringUp({ hosts: benchHosts, mail, log: (l) => log(`  ${l}`) })
     const ctx: BenchContext = {
