@@ -57,6 +57,7 @@ const ALLOWED: Record<string, [number, string]> = {
   'roles/mail-sync/tasks/plan.yml | List the mail folders on the source': [1, "a bash listing of the source's mail folders in --check too"],
   "roles/mail-sync/tasks/plan.yml | Read this host's address towards the source and its names; check the destinations": [1, "a bash read of this host's address and destinations in --check too"],
   'roles/postfix/tasks/compat.yml | Read the postfix version and the compatibility-dependent settings in effect where the settings come from': [1, 'a bash read of postconf -d/-n on the source (postfix role, owned by the predict work)'],
+  "roles/postfix/tasks/compat.yml | Work out what this host's postfix needs changed (renamed or dropped parameters, table types, compatibility_level)": [1, 'postconf on the imported settings in a temp folder against old\'s read: a read in --check too, so --check ports them as the run does'],
   'roles/postfix/tasks/config.yml | Read the alias_maps and listen settings in effect before the change': [1, 'a postconf read in a command (the postconf module reads the same)'],
   'roles/postfix/tasks/config.yml | Read the alias_maps and listen settings the new main.cf gives': [1, 'postconf -c on the rendered main.cf in a temp folder, a read in --check too'],
   'roles/postfix/tasks/settings.yml | Read the postfix settings of the host to import from (postconf -n)': [1, 'a postconf -n read parsed by awk (the postconf module reads the same)'],
