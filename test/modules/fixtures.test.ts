@@ -28,6 +28,8 @@ interface Fixture {
     facts?: Record<string, unknown>
     diff?: unknown
     report?: unknown
+    /** The paths the plan says it creates (--check remembers them for later tasks). */
+    makes?: string[]
     /** The args must be rejected by the schema with this message. */
     invalid?: string
   }
@@ -94,7 +96,7 @@ for (const name of readdirSync(root).sort()) {
         plan.changes.map((c, i) => comparable(c, expected[i] ?? {})),
         expected,
       )
-      for (const key of ['reason', 'failed', 'msg', 'data', 'facts', 'diff', 'report'] as const) {
+      for (const key of ['reason', 'failed', 'msg', 'data', 'facts', 'diff', 'report', 'makes'] as const) {
         // null in JSON means "absent from the plan".
         if (key in fx.expect) assert.deepEqual(plan[key] ?? null, fx.expect[key] ?? null, `plan.${key}`)
       }

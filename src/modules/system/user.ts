@@ -143,7 +143,10 @@ export const user = defineModule<UserArgs, UserState>({
       if (args.shell !== undefined) after.shell = args.shell
       if (args.comment !== undefined) after.comment = args.comment
       after.password = args.password === undefined ? '(none)' : '(set)'
-      return { changes: [{ kind: 'exec', cmd: argv(['useradd', ...o, '--', args.name]) }], diff: [attrDiff(label, null, after)] }
+      // useradd -m makes the home (Debian's default base is /home): --check's later tasks into it
+      // are predicted creations, not refusals of a missing folder.
+      const makes = args.create_home ? [args.home ?? `/home/${args.name}`] : undefined
+      return { changes: [{ kind: 'exec', cmd: argv(['useradd', ...o, '--', args.name]) }], diff: [attrDiff(label, null, after)], ...(makes ? { makes } : {}) }
     }
 
     const o: Array<string | number> = []
