@@ -1,6 +1,7 @@
 // postconf: read postfix's main.cf settings with postconf(1) into a map (what a playbook used to
-// parse out of `postconf -n` in a shell task). Reads only, so it runs in --check as in a real run.
-import { argv } from '../../connection/quote.js'
+// parse out of `postconf -n` in a shell task), or the settings a main.cf text would give. Reads
+// only, so it runs in --check as in a real run.
+import { argv, sh } from '../../connection/quote.js'
 import { defineModule } from '../module.js'
 import { read } from '../read.js'
 
@@ -9,6 +10,7 @@ export interface PostconfArgs {
   non_default: boolean
   expand: boolean
   config_dir: string | null
+  main_cf: string | null
 }
 
 export interface PostconfState {
@@ -42,6 +44,11 @@ export const postconf = defineModule<PostconfArgs, PostconfState>({
       non_default: { type: 'boolean', default: false, description: 'Only the settings main.cf sets (postconf -n).' },
       expand: { type: 'boolean', default: false, description: 'Expand $name references in the values (postconf -x).' },
       config_dir: { type: ['string', 'null'], default: null, description: 'Another configuration folder than /etc/postfix (postconf -c).' },
+      main_cf: {
+        type: ['string', 'null'],
+        default: null,
+        description: "Read the settings this main.cf text gives instead (postconf -c on a copy in a temporary folder, removed after), e.g. a template's before it goes live: right in --check too.",
+      },
     },
   },
   example: `- name: Old's virtual mailbox settings
@@ -53,7 +60,14 @@ export const postconf = defineModule<PostconfArgs, PostconfState>({
     msg: "mail lands under {{ old_postconf.settings.virtual_mailbox_base }}"`,
 
   async gather(args, ctx) {
-    const words = ['postconf', ...(args.config_dir !== null ? ['-c', args.config_dir] : []), ...(args.non_default ? ['-n'] : []), ...(args.expand ? ['-x'] : []), ...args.keys]
+    const flags = [...(args.non_default ? ['-n'] : []), ...(args.expand ? ['-x'] : []), ...args.keys]
+    if (args.main_cf !== null) {
+      // The text goes in on stdin; the folder is gone when the shell exits, whatever postconf said.
+      const cmd = sh`d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && cat > "$d/main.cf" && postconf -c "$d" ${flags}`
+      const r = await read(ctx, cmd, { stdin: args.main_cf, what: `reading the settings of the given main.cf (postconf -c <temporary folder> ${argv(flags)})` })
+      return { output: r.stdout }
+    }
+    const words = ['postconf', ...(args.config_dir !== null ? ['-c', args.config_dir] : []), ...flags]
     // stderr carries postconf's warnings (unknown or unused parameters): not part of the answer.
     const r = await read(ctx, argv(words), { what: `reading postfix's settings (${argv(words)})` })
     return { output: r.stdout }
@@ -62,7 +76,7 @@ export const postconf = defineModule<PostconfArgs, PostconfState>({
   plan(args, state) {
     const all = parsePostconf(state.output)
     // With -c, postconf -n also prints config_directory, which main.cf does not set.
-    if (args.non_default && args.config_dir !== null && !args.keys.includes('config_directory')) delete all.config_directory
+    if (args.non_default && (args.config_dir !== null || args.main_cf !== null) && !args.keys.includes('config_directory')) delete all.config_directory
     const n = Object.keys(all).length
     return { changes: [], data: { settings: all }, reason: `read ${n} postfix setting${n === 1 ? '' : 's'}` }
   },

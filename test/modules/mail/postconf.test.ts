@@ -72,3 +72,16 @@ test('postfix_virtual says so when postfix delivers to no virtual mailboxes', as
   assert.deepEqual(r.data.files, [])
   assert.equal(r.msg, 'postfix delivers to no virtual mailboxes')
 })
+
+test('postconf reads the settings a main.cf text gives (a template before it goes live), in --check as in a real run', async () => {
+  for (const check of [true, false]) {
+    const r = await run('postconf', { main_cf: 'inet_interfaces = loopback-only\nalias_maps = hash:/etc/aliases\n', keys: ['alias_maps', 'inet_interfaces', 'inet_protocols'] }, { check })
+    assert.equal(r.status, 'ok', r.msg)
+    const settings = r.data.settings as Record<string, string>
+    assert.equal(settings.alias_maps, 'hash:/etc/aliases')
+    assert.equal(settings.inet_interfaces, 'loopback-only')
+    assert.ok(settings.inet_protocols, 'a setting main.cf leaves out comes with its default')
+  }
+  const r = await run('postconf', { main_cf: 'myhostname = staged.example.org\n', non_default: true })
+  assert.deepEqual(r.data.settings, { myhostname: 'staged.example.org' })
+})
