@@ -94,3 +94,20 @@ test('a cur/ missing on the destination is not excluded and its messages are not
   assert.deepEqual(steps.missingDirs, ['/m/.F/cur'])
   assert.deepEqual(steps.copies, ['m/.F/new/2.M2.old'])
 })
+
+test('maildir_list leaves changed folders larger than names_max_bytes unlisted, for the comparison between hosts', async () => {
+  const md = join(tmp, 'c', 'Maildir')
+  maildir(md, { '.': ['cur/1.M1.old:2,S'], '.Sent': ['cur/3.M3.old:2,S'], '.Trash': [] })
+  age(md)
+  const record = join(tmp, 'c', 'record.json')
+  await run('maildir_list', { maildirs: [md], save: record })
+  writeFileSync(join(md, 'new', '2.M2.old'), 'late\n')
+  // Any directory is larger than one byte: the changed INBOX is large, its names are not listed.
+  const small = await run('maildir_list', { maildirs: [md], since_file: record, names_of_changed: true, names_max_bytes: 1 })
+  assert.deepEqual(small.data?.changed_folders, [md])
+  assert.deepEqual(small.data?.large_changed_folders, [md])
+  assert.deepEqual(small.data?.names, {})
+  const big = await run('maildir_list', { maildirs: [md], since_file: record, names_of_changed: true, names_max_bytes: 1 << 30 })
+  assert.deepEqual(big.data?.large_changed_folders, [])
+  assert.deepEqual(Object.keys(big.data?.names as object), [md])
+})

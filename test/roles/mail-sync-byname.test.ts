@@ -1,8 +1,9 @@
 // The Maildir-aware final sync of the mail-sync role on the lab (mail_sync_record): a presync
 // records old's folders, then old gets flag changes (renames in cur/, new/ → cur/), deletions,
 // deliveries and a new folder, new gets its own deliveries; the final sync skips the untouched
-// folder, renames instead of copying, copies the rest in one stream, and new ends identical to
-// old (sha256 of every file, owners, modes) with new's deliveries kept.
+// folder, renames instead of copying (the changed folder compared between the hosts, as a large
+// one is), copies the rest in one stream, and new ends identical to old (sha256 of every file,
+// owners, modes) with new's deliveries kept.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { labDown, labUp } from '../../src/lab/index.js'
@@ -10,14 +11,14 @@ import { failures, onHost as sh, play } from './lab-play.js'
 import type { InlineRun } from '../helpers/run-playbook.js'
 
 const record = '/var/lib/tsplay-test/maildir-presync.json'
-const playbook = (phase: string) => `- hosts: new
+const playbook = (phase: string, more = '') => `- hosts: new
   gather_facts: false
   roles:
     - role: mail-sync
       mail_sync_source: old
       mail_sync_users: [alice, bob]
       mail_sync_phase: ${phase}
-      mail_sync_record: ${record}
+      mail_sync_record: ${record}${more}
 `
 
 /** Every entry of the Maildirs with numeric owner, mode and size, and each file's sha256. */
@@ -66,7 +67,9 @@ test('a presync records old\'s folders; the final sync mirrors only what changed
   await sh('new', 'printf "Subject: delivered on new\\n\\nkeep me\\n" | /usr/sbin/sendmail alice; for i in $(seq 50); do ls /home/alice/Maildir/new | grep -qv old.example.test && exit 0; sleep 0.1; done; exit 1')
   const delivered = (await sh('new', 'ls /home/alice/Maildir/new | grep -v old.example.test')).trim()
 
-  const r = ok(await play(playbook('final')))
+  // Every changed folder counts as large: compared between the hosts (an rsync dry run from old),
+  // only the difference through the controller, with the same renames, deletions and copies.
+  const r = ok(await play(playbook('final', '\n      mail_sync_names_max_bytes: 1')))
   const [state] = msgs(r, 'mail-sync : Which folders of the source changed since the presync, and their file names')
   assert.match(state!, /unchanged/)
   const mirror = r.results('mail-sync : Renames and deletions by name here (never this host\'s deliveries); the list of what is missing')[0]!.result
@@ -76,9 +79,11 @@ test('a presync records old\'s folders; the final sync mirrors only what changed
   // Only the late deliveries are copied by name (the new folder .Projects is not tracked: its own rsync copies it).
   assert.equal(mirror.data?.copy_count, 25, String(mirror.msg))
   // .Sent was skipped: its folder was neither listed nor mirrored.
-  const listed = r.results('mail-sync : Which folders of the source changed since the presync, and their file names')[0]!.result.data as { changed_folders: string[]; unchanged_folders: string[] }
+  const listed = r.results('mail-sync : Which folders of the source changed since the presync, and their file names')[0]!.result.data as { changed_folders: string[]; unchanged_folders: string[]; large_changed_folders: string[]; names: Record<string, unknown> }
   assert.ok(listed.unchanged_folders.includes('/home/alice/Maildir/.Sent'), JSON.stringify(listed))
   assert.deepEqual(listed.changed_folders, ['/home/alice/Maildir'])
+  assert.deepEqual(listed.large_changed_folders, ['/home/alice/Maildir'])
+  assert.deepEqual(Object.keys(listed.names), [])
 
   // new equals old, apart from the mail new delivered itself, which is still there.
   assert.equal(await tree('new', delivered), await tree('old'))

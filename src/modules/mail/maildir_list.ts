@@ -1,6 +1,7 @@
 // maildir_list: Maildirs by folder without reading a message: each folder's cur/ and new/
-// directory mtimes (ns), which folders changed since an earlier listing saved on the host, and
-// the file names of chosen folders. The eyes of the Maildir-aware final sync (roles/mail-sync).
+// directory mtimes (ns) and sizes, which folders changed since an earlier listing saved on the
+// host, and the file names of chosen folders (large ones are left to maildir_mirror's comparison
+// on the hosts). The eyes of the Maildir-aware final sync (roles/mail-sync).
 import { TsplayError } from '../../errors.js'
 import { sh } from '../../connection/quote.js'
 import type { OutputStream } from '../../connection/connection.js'
@@ -12,6 +13,7 @@ export interface MaildirListArgs {
   since_file?: string
   slack: number
   names_of_changed: boolean
+  names_max_bytes: number
   names_of?: string[]
   save?: string
 }
@@ -31,6 +33,8 @@ export interface MaildirRecord {
 
 export interface MaildirListState extends MaildirRecord {
   since?: MaildirRecord
+  /** Folder → the sizes of its cur/ and new/ directory inodes together (grows with the entries). */
+  sizes: Record<string, number>
   /** Folder → its entries, 'cur/NAME' or 'new/NAME'; `dirs` says which of cur/new exist. */
   names: Record<string, FolderNames>
 }
@@ -56,15 +60,15 @@ export function sortFolders(now: Record<string, FolderTimes>, since: MaildirReco
 }
 
 /** On the host: $1 the record to read ('' for none), then the Maildirs. Prints the record, NUL,
- * the clock, NUL, then "MTIME PATH\0" per cur/ and new/ directory (Maildir++: the root's and each
- * top-level folder's), never reading inside cur/, new/ or tmp/. */
+ * the clock, NUL, then "MTIME SIZE PATH\0" per cur/ and new/ directory (Maildir++: the root's and
+ * each top-level folder's), never reading inside cur/, new/ or tmp/. */
 const TIMES_SCRIPT = `set -u
 f=$1; shift
 if [ -n "$f" ] && [ -r "$f" ]; then cat -- "$f"; fi
 printf '\\0'; date +%s.%N | tr -d '\\n'; printf '\\0'
 for m in "$@"; do
   [ -d "$m" ] || continue
-  find "$m" -mindepth 1 -maxdepth 2 -type d \\( -name cur -o -name new \\) -printf '%T@ %p\\0' -prune -o -name tmp -prune || exit 1
+  find "$m" -mindepth 1 -maxdepth 2 -type d \\( -name cur -o -name new \\) -printf '%T@ %s %p\\0' -prune -o -name tmp -prune || exit 1
 done`
 
 /** On the host: per folder "dFOLDER\0", "DSUB\0" for each of cur/new that exists, then
@@ -127,6 +131,11 @@ export async function listNames(ctx: ModuleContext, folders: string[]): Promise<
   return names
 }
 
+/** A folder too large to list its names through the controller (0: no folder is). */
+function isLarge(folder: string, sizes: Record<string, number>, max: number): boolean {
+  return max > 0 && (sizes[folder] ?? 0) > max
+}
+
 /** A record read back from the host, or undefined when there is none or it is not one. */
 function parseRecord(text: string): MaildirRecord | undefined {
   if (text.trim() === '') return undefined
@@ -150,6 +159,7 @@ export const maildirList = defineModule<MaildirListArgs, MaildirListState>({
       since_file: { type: 'string', pattern: '^/', description: 'A listing saved earlier on this host with `save`: folders are sorted into changed, unchanged and untracked against it (missing file: every folder is untracked).' },
       slack: { type: 'number', minimum: 0, default: 2, description: "Seconds before the saved listing's time within which a recorded mtime counts as changed (a change in the same clock tick as the listing keeps the mtime)." },
       names_of_changed: { type: 'boolean', default: false, description: 'Also list the file names in the changed folders.' },
+      names_max_bytes: { type: 'integer', minimum: 0, default: 0, description: "With names_of_changed: a changed folder whose cur/ and new/ directories are larger than this (bytes of the directory inodes, which grow with the entries: ~1 MiB for ~15,000 messages) is not listed but returned in large_changed_folders, for maildir_mirror to compare on the hosts (0: list every changed folder)." },
       names_of: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'Folders (a Maildir root or root/.Folder) whose file names are listed.' },
       save: { type: 'string', pattern: '^/', description: "Write this listing (the time and every folder's mtimes, no names) to this file on the host, for a later since_file." },
     },
@@ -172,26 +182,31 @@ export const maildirList = defineModule<MaildirListArgs, MaildirListState>({
     if (parts.length < 2) throw new TsplayError(`maildir_list: no listing came back from ${ctx.host}`)
     const since = parseRecord(parts[0]!)
     const folders: Record<string, FolderTimes> = {}
+    const sizes: Record<string, number> = {}
     for (const line of parts.slice(2)) {
       const sp = line.indexOf(' ')
-      const path = line.slice(sp + 1)
+      const sp2 = line.indexOf(' ', sp + 1)
+      const path = line.slice(sp2 + 1)
       const slash = path.lastIndexOf('/')
       const sub = path.slice(slash + 1) as 'cur' | 'new'
-      ;(folders[path.slice(0, slash)] ??= {})[sub] = line.slice(0, sp)
+      const folder = path.slice(0, slash)
+      ;(folders[folder] ??= {})[sub] = line.slice(0, sp)
+      sizes[folder] = (sizes[folder] ?? 0) + Number(line.slice(sp + 1, sp2))
     }
     const wanted = new Set(args.names_of ?? [])
-    if (args.names_of_changed) for (const f of sortFolders(folders, since, args.slack).changed) wanted.add(f)
+    if (args.names_of_changed) for (const f of sortFolders(folders, since, args.slack).changed) if (!isLarge(f, sizes, args.names_max_bytes)) wanted.add(f)
     const names = await listNames(ctx, [...wanted])
-    return { taken_at: parts[1]!, folders, names, ...(since ? { since } : {}) }
+    return { taken_at: parts[1]!, folders, sizes, names, ...(since ? { since } : {}) }
   },
 
   plan(args, state) {
     const sorted = sortFolders(state.folders, state.since, args.slack)
     const record: MaildirRecord = { taken_at: state.taken_at, folders: state.folders }
     const count = Object.values(state.names).reduce((n, f) => n + f.entries.length, 0)
-    const summary = `${Object.keys(state.folders).length} folders: ${sorted.changed.length} changed, ${sorted.unchanged.length} unchanged, ${sorted.untracked.length} untracked${state.since ? '' : ' (no earlier listing)'}; ${count} names listed`
+    const large = args.names_of_changed ? sorted.changed.filter((f) => isLarge(f, state.sizes, args.names_max_bytes)) : []
+    const summary = `${Object.keys(state.folders).length} folders: ${sorted.changed.length} changed, ${sorted.unchanged.length} unchanged, ${sorted.untracked.length} untracked${state.since ? '' : ' (no earlier listing)'}; ${count} names listed${large.length ? `; ${large.length} large changed folders left to compare on the hosts` : ''}`
     // Not `changed`: a registered result's `changed` is the task's own verdict.
-    const data = { ...record, changed_folders: sorted.changed, unchanged_folders: sorted.unchanged, untracked_folders: sorted.untracked, names: state.names, names_count: count, since_found: state.since !== undefined, msg: summary }
+    const data = { ...record, changed_folders: sorted.changed, unchanged_folders: sorted.unchanged, untracked_folders: sorted.untracked, large_changed_folders: large, names: state.names, names_count: count, since_found: state.since !== undefined, msg: summary }
     if (args.save === undefined) return { changes: [], data, reason: summary }
     return { changes: [{ kind: 'put', path: args.save, content: JSON.stringify(record) + '\n', mode: '0600' }], data, msg: `${summary}; saved to ${args.save}` }
   },

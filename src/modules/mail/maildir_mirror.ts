@@ -4,13 +4,17 @@
 // writes the lists of two rsyncs: the missing messages (--files-from), then everything else
 // (--files-from the roots, recursed with --delete, --exclude-from the cur/ and new/ handled here:
 // neither walked nor deleted in). One rsync cannot do both: a receiver since rsync 3.2.5 rejects
-// a listed file below an excluded directory.
+// a listed file below an excluded directory. Large folders are compared between the hosts
+// (maildir-compare.ts), so their names never travel through the controller.
 import { sh } from '../../connection/quote.js'
+import { TsplayError } from '../../errors.js'
 import { defineModule, type Change } from '../module.js'
 import { listNames, type FolderNames } from './maildir_list.js'
+import { compareOnHosts, type CompareFrom } from './maildir-compare.js'
 
 export interface MaildirMirrorArgs {
-  source: { changed_folders: string[]; unchanged_folders: string[]; names: Record<string, FolderNames> }
+  source: { changed_folders: string[]; unchanged_folders: string[]; large_changed_folders?: string[]; names: Record<string, FolderNames> }
+  compare_from?: CompareFrom
   protect: string[]
   roots: string[]
   files_from: string
@@ -20,6 +24,11 @@ export interface MaildirMirrorArgs {
 
 export interface MaildirMirrorState {
   names: Record<string, FolderNames>
+  /** Large folders, compared between the hosts: what only the source has, what only this host has. */
+  largeThere: Record<string, FolderNames>
+  largeHere: Record<string, FolderNames>
+  /** False without the way to the source (--check): the large folders' steps are unknown. */
+  largeCompared: boolean
 }
 
 export interface MirrorSteps {
@@ -107,7 +116,18 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     additionalProperties: false,
     required: ['source', 'roots', 'files_from', 'rest_from', 'exclude_from'],
     properties: {
-      source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone." },
+      source: { type: 'object', required: ['changed_folders', 'unchanged_folders', 'names'], description: "The source's maildir_list result (names_of_changed: true): its changed folders are mirrored, its unchanged ones left alone; its large_changed_folders (names_max_bytes) are compared between the hosts with compare_from." },
+      compare_from: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['source', 'ssh_command'],
+        properties: {
+          source: { type: 'string', pattern: '^[^\\s:/]+$', description: 'The source as ssh reaches it.' },
+          ssh_command: { type: 'string', minLength: 1, description: 'Remote shell for rsync (--rsh).' },
+          rsync_timeout: { type: 'integer', minimum: 0, description: 'rsync --timeout in seconds.' },
+        },
+        description: "How this host reaches the source with rsync, to compare the large changed folders by name with a dry run straight between the hosts (only the difference comes back).",
+      },
       protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
       roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the second rsync copies recursively (with --delete), written to rest_from.' },
       files_from: { type: 'string', pattern: '^/', description: 'Where the missing messages are written for rsync --files-from --from0 (relative to /, NUL-terminated).' },
@@ -124,11 +144,15 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     exclude_from: /root/sync/exclude`,
 
   async gather(args, ctx) {
-    return { names: await listNames(ctx, args.source.changed_folders) }
+    const large = args.source.large_changed_folders ?? []
+    if (large.length && !args.compare_from) throw new TsplayError(`maildir_mirror: ${large.length} large changed folders (${large[0]}...) need compare_from to be compared between the hosts`)
+    const [names, { there, here, compared }] = await Promise.all([listNames(ctx, args.source.changed_folders.filter((f) => !large.includes(f))), compareOnHosts(ctx, large, args.compare_from!)])
+    return { names, largeThere: there, largeHere: here, largeCompared: compared }
   },
 
   plan(args, state) {
-    const steps = mirrorSteps(args.source.names, state.names, args.protect)
+    // Large folders: only each side's difference is known, which is all mirrorSteps needs.
+    const steps = mirrorSteps({ ...args.source.names, ...state.largeThere }, { ...state.names, ...state.largeHere }, args.protect)
     const changes: Change[] = [
       { kind: 'put', path: args.exclude_from, content: excludes([...args.source.changed_folders, ...args.source.unchanged_folders], steps.missingDirs), mode: '0600' },
       { kind: 'put', path: args.rest_from, content: nul(args.roots.map((r) => r.slice(1))), mode: '0600' },
@@ -136,7 +160,8 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
     ]
     if (steps.renames.length) changes.push({ kind: 'exec', cmd: sh`perl -e ${RENAME}`, stdin: nul(steps.renames.flat()) })
     if (steps.deletes.length) changes.push({ kind: 'exec', cmd: 'xargs -0 -r rm -f --', stdin: nul(steps.deletes) })
-    const msg = `${args.source.changed_folders.length} changed folders (${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy${steps.missingDirs.length ? `, ${steps.missingDirs.length} cur/new folders missing here (copied whole)` : ''}`
+    const large = args.source.large_changed_folders?.length ?? 0
+    const msg = `${args.source.changed_folders.length} changed folders (${large ? `${large} large, ${state.largeCompared ? 'compared between the hosts' : 'not compared: no way to the source yet'}; ` : ''}${args.source.unchanged_folders.length} unchanged, skipped): ${steps.renames.length} renamed, ${steps.deletes.length} deleted, ${steps.copies.length} to copy${steps.missingDirs.length ? `, ${steps.missingDirs.length} cur/new folders missing here (copied whole)` : ''}`
     const diff = [{ path: 'Maildir folders changed on the source', before: '', after: [sample(steps.renames.map(([a, b]) => `rename ${a} -> ${b}`)), sample(steps.deletes.map((d) => `delete ${d}`)), sample(steps.copies.map((c) => `copy /${c}`))].filter((s) => s !== '').join('\n') + '\n' }]
     return { changes, diff, msg, data: { renamed: steps.renames.length, deleted: steps.deletes.length, copy_count: steps.copies.length, msg } }
   },
