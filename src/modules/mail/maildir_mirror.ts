@@ -15,6 +15,7 @@ import { compareOnHosts, type CompareFrom } from './maildir-compare.js'
 export interface MaildirMirrorArgs {
   source: { changed_folders: string[]; unchanged_folders: string[]; large_changed_folders?: string[]; names: Record<string, FolderNames> }
   compare_from?: CompareFrom
+  rsync_timeout: number
   protect: string[]
   roots: string[]
   files_from: string
@@ -124,10 +125,10 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
         properties: {
           source: { type: 'string', pattern: '^[^\\s:/]+$', description: 'The source as ssh reaches it.' },
           ssh_command: { type: 'string', minLength: 1, description: 'Remote shell for rsync (--rsh).' },
-          rsync_timeout: { type: 'integer', minimum: 0, description: 'rsync --timeout in seconds.' },
         },
         description: "How this host reaches the source with rsync, to compare the large changed folders by name with a dry run straight between the hosts (only the difference comes back).",
       },
+      rsync_timeout: { type: 'integer', minimum: 0, default: 0, description: "compare_from's rsync --timeout in seconds (0: none)." },
       protect: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, default: [], description: "Host names whose deliveries are never deleted (Maildir names end in the delivering host's name)." },
       roots: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'The folders the second rsync copies recursively (with --delete), written to rest_from.' },
       files_from: { type: 'string', pattern: '^/', description: 'Where the missing messages are written for rsync --files-from --from0 (relative to /, NUL-terminated).' },
@@ -146,7 +147,7 @@ export const maildirMirror = defineModule<MaildirMirrorArgs, MaildirMirrorState>
   async gather(args, ctx) {
     const large = args.source.large_changed_folders ?? []
     if (large.length && !args.compare_from) throw new TsplayError(`maildir_mirror: ${large.length} large changed folders (${large[0]}...) need compare_from to be compared between the hosts`)
-    const [names, { there, here, compared }] = await Promise.all([listNames(ctx, args.source.changed_folders.filter((f) => !large.includes(f))), compareOnHosts(ctx, large, args.compare_from!)])
+    const [names, { there, here, compared }] = await Promise.all([listNames(ctx, args.source.changed_folders.filter((f) => !large.includes(f))), compareOnHosts(ctx, large, { ...args.compare_from!, rsync_timeout: args.rsync_timeout })])
     return { names, largeThere: there, largeHere: here, largeCompared: compared }
   },
 
