@@ -76,7 +76,13 @@ export function rsyncCommand(args: SyncArgs, remote: RemoteSide | undefined, dry
     // rsync splits this string into words itself; it never reaches a shell of ours unquoted.
     w.push('--rsh', port === undefined ? args.ssh_command : `${args.ssh_command} -p ${port}`)
   }
-  w.push(...(args.rsync_opts ?? []))
+  // --from0 first: rsync reads an --exclude-from (or --include-from, a merge filter) file when it
+  // parses that option, so a --from0 after it leaves the file newline-separated, and of a
+  // NUL-separated list only the first pattern counts (the final sync's excludes: one folder of
+  // many). --files-from is read later and never cared.
+  const opts = args.rsync_opts ?? []
+  const nul: string[] = opts.filter((o) => o === '--from0' || o === '-0')
+  w.push(...nul, ...opts.filter((o) => !nul.includes(o)))
   w.push('--', side(args.src, remote?.side === 'src' ? remote : undefined), side(args.dest, remote?.side === 'dest' ? remote : undefined))
   return argv(w)
 }

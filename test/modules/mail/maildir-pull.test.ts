@@ -17,11 +17,12 @@ const args: MaildirPullArgs = { source: 'tsplay-mail-sync-source', ssh_command: 
 
 test('the stream copies the listed messages; the rest deletes with the protect filters and skips the excluded folders', () => {
   const { stream, rest } = pullCommands(args, true)
-  assert.match(stream!, /--files-from=\/x\/files-from --from0 -- tsplay-mail-sync-source:\/ \//)
+  assert.match(stream!, /--from0 --files-from=\/x\/files-from -- tsplay-mail-sync-source:\/ \//)
   assert.doesNotMatch(stream!, /--delete/)
   assert.match(rest, /--delete-delay/)
   assert.match(rest, /'--filter=P \*\.new' '--filter=P \*\.new\[,:\]\*' '--filter=P \*\.new\.example\.test'/)
-  assert.match(rest, /--recursive --files-from=\/x\/rest-from --exclude-from=\/x\/exclude --from0 -- tsplay-mail-sync-source:\/ \//)
+  // --from0 before --exclude-from, or rsync reads the exclude file newline-separated.
+  assert.match(rest, /--from0 .*--recursive --files-from=\/x\/rest-from --exclude-from=\/x\/exclude -- tsplay-mail-sync-source:\/ \//)
   for (const c of [stream!, rest]) assert.match(c, /--archive .*--numeric-ids --hard-links --acls --xattrs --timeout=300 --rsh 'ssh -F \/dev\/null -o ControlPath=\/x\/master'/)
   assert.equal(pullCommands(args, false).stream, undefined)
 })

@@ -103,6 +103,20 @@ test('delete removes files that left the source and lists them; without it they 
   assert.equal((await run({ ...full(src, dest), delete: true })).status, 'ok')
 })
 
+test('a NUL-separated exclude file excludes every folder it lists, wherever --from0 is given', async () => {
+  const src = join(root, 's-from0')
+  for (const d of ['a/cur', 'a/new', 'b/cur', 'b/new']) {
+    await mkdir(join(src, d), { recursive: true })
+    await writeFile(join(src, d, 'msg'), 'x\n')
+  }
+  const list = join(root, 'from0-exclude')
+  await writeFile(list, '/a/cur/\0/a/new/\0/b/cur/\0')
+  const dest = join(root, 'd-from0')
+  const r = await run({ src: src + '/', dest, rsync_opts: [`--exclude-from=${list}`, '--from0'] })
+  assert.equal(r.status, 'changed', r.msg)
+  assert.deepEqual(readdirSync(dest, { recursive: true }).map(String).sort(), ['a', 'b', 'b/new', 'b/new/msg'])
+})
+
 test('hostile names and options are one argument each: nothing runs, the copy is right', async () => {
   // Names cannot hold '/', so the payloads touch a relative name: in the cwd if they ever ran.
   const touch = '$(touch tsplay-sync-sentinel)'
