@@ -15,11 +15,9 @@ type Result = Extract<RunEvent, { kind: 'task-result' }>
 /** Real-run changes --check cannot predict, by "host | task" (delegated: "host->target | task"),
  * each with why. A task that starts being predicted must leave this list (the test says so). */
 const UNPREDICTABLE: Record<string, string> = {
-  'new->old | cutover-watchdog : The watchdog script': "copy refuses (as Ansible) a folder that does not exist, and in --check the watchdog's folder was only predicted",
   'new->old | cutover-watchdog : Record which daemons run and net.ipv4.ip_forward (what a restore puts back)': 'a command that writes the state a rollback restores: --check skips it, as Ansible does',
   'new->old | cutover-watchdog : Arm the watchdog (restores this host unless disarmed within 120 s)': 'a command: --check skips it (as Ansible), and the task after it says what it would arm',
   'new->old | cutover-watchdog : Disarm the watchdog (the cutover is confirmed)': 'a command: --check skips it (as Ansible); nothing was armed',
-  'new->old | Mark old as cut over (a second run will not cut over again)': "a shell writing into old's state folder, which a fresh old has only after the real run's watchdog step",
 }
 
 /** Known mispredictions (issue 17), listed so the test states them instead of hiding them; each

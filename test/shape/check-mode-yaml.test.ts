@@ -49,7 +49,6 @@ const ALLOWED: Record<string, [number, string]> = {
   'roles/backup/tasks/restore.yml | Copy, verify and extract the archive': [1, 'the extract is a command --check skips, and verifying a copy --check did not make says nothing'],
   'roles/backup/tasks/restore.yml | Read the backup on the controller and check its sha256 sums': [1, "sha256sum --check against the backup's SHA256SUMS: no module reads a sums file"],
   'roles/backup/tasks/restore.yml | What a restore would do': [1, '--check only: the restore below needs the staging folder and the extract, a command'],
-  'roles/cutover-watchdog/tasks/record.yml | The watchdog script': [1, "in --check the watchdog's folder is not made, so nothing can be planned inside it"],
   'roles/cutover-watchdog/tasks/status.yml | A watchdog left by an earlier cutover?': [1, "runs the recorded watchdog script's status (a read) in --check too"],
   'roles/iptables-forward/tasks/absent.yml | Find other rules carrying the tag': [1, 'a bash read of the tagged rules (iptables -S); iptables_facts could read them'],
   'roles/iptables-forward/tasks/absent6.yml | Find the IPv6 rules carrying the tag': [1, 'a bash read of the tagged IPv6 rules (ip6tables -S)'],
