@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runner } from './real-run.js'
@@ -31,6 +31,17 @@ test('find matches globs, skips hidden names and old-enough filters, recurses on
   assert.deepEqual((dirs.data.files as Array<{ path: string }>).map((f) => f.path), [join(d, 'sub')])
   const missing = await run('find', { paths: [join(root, 'nope')] })
   assert.deepEqual([missing.status, missing.data.matched, Object.keys(missing.data.skipped_paths as object)], ['ok', 0, [join(root, 'nope')]])
+})
+
+test('find with follow counts a symlink to a folder as a folder (find -L), without it as a link', async () => {
+  const d = join(root, 'homes')
+  mkdirSync(join(d, 'real'), { recursive: true })
+  symlinkSync(join(d, 'real'), join(d, 'linked'))
+  const followed = await run('find', { paths: d, file_type: 'directory', follow: true })
+  assert.equal(followed.status, 'ok', followed.msg)
+  assert.deepEqual((followed.data.files as Array<{ path: string }>).map((f) => f.path).sort(), [join(d, 'linked'), join(d, 'real')])
+  const plain = await run('find', { paths: d, file_type: 'directory' })
+  assert.deepEqual((plain.data.files as Array<{ path: string }>).map((f) => f.path), [join(d, 'real')])
 })
 
 test('find contains keeps files with a line starting with a match', async () => {

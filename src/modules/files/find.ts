@@ -88,7 +88,7 @@ function findScript(path: string, a: FindArgs): string {
   const max = a.recurse ? (a.depth ? ` -maxdepth ${Math.floor(a.depth)}` : '') : ' -maxdepth 1'
   const fmt = '%y\\t%m\\t%U\\t%G\\t%s\\t%A@\\t%T@\\t%C@\\t%i\\t%n\\t%D\\t%u\\t%g\\t%p\\0'
   const sum = a.get_checksum ? ` -exec sh -c 'printf "C\\t%s\\0" "$(sha1sum < "$1" | cut -c1-40)"' _ {} \\;` : ''
-  return sh`p=${argPath(path)}; [ -d "$p" ] || exit 3; find ${a.follow ? '-L ' : ''}"$p" -mindepth 1` + `${max} -printf '${fmt}'` + (sum ? ` -type f${sum}` : '')
+  return sh`p=${argPath(path)}; [ -d "$p" ] || exit 3; find ${a.follow ? ['-L'] : []} "$p" -mindepth 1` + `${max} -printf '${fmt}'` + (sum ? ` -type f${sum}` : '')
 }
 
 /** Name, type, hidden, age and size filters (contains needs the content, read afterwards). */
