@@ -1,4 +1,4 @@
-// Mail-migration modules: timer, maildir_digest, maildir_list, maildir_mirror, maildir_pull, mail_daemons, postfix_queue, postfix_hold, postfix_virtual, postconf, mailbox_set, smtp_send, dns_record, nsupdate.
+// Mail-migration modules: timer, maildir_digest, maildir_list, maildir_mirror, maildir_pull, mail_daemons, postfix_queue, postfix_hold, postfix_virtual, postconf, mail_config_refs, mailbox_set, smtp_send, dns_record, nsupdate.
 import type { Module } from '../module.js'
 import { dnsRecord } from './dns_record.js'
 import { maildirDigest } from './maildir_digest.js'
@@ -9,6 +9,7 @@ import { mailDaemons } from './mail_daemons.js'
 import { nsupdate } from './nsupdate.js'
 import { postfixQueue } from './postfix_queue.js'
 import { postconf } from './postconf.js'
+import { mailConfigRefs } from './mail_config_refs.js'
 import { postfixHold } from './postfix_hold.js'
 import { postfixVirtual } from './postfix_virtual.js'
 import { mailboxSetModule } from './mailbox_set.js'
@@ -16,4 +17,4 @@ import { smtpSend } from './smtp_send.js'
 import { mailLogin } from './mail_login.js'
 import { timer } from './timer.js'
 
-export const mailModules: Module<any, any>[] = [timer, maildirDigest, maildirList, maildirMirror, maildirPull, mailDaemons, postfixQueue, postfixHold, postfixVirtual, postconf, mailboxSetModule, smtpSend, dnsRecord, nsupdate, mailLogin]
+export const mailModules: Module<any, any>[] = [timer, maildirDigest, maildirList, maildirMirror, maildirPull, mailDaemons, postfixQueue, postfixHold, postfixVirtual, postconf, mailConfigRefs, mailboxSetModule, smtpSend, dnsRecord, nsupdate, mailLogin]
