@@ -42,16 +42,26 @@ function groupsObject(pc: PlayContext): Vars {
 /** `{{ omit }}` as an argument's value leaves the argument out, as in Ansible. */
 export const OMIT = '__omit_place_holder__tsplay'
 
+/** The play's role name lists, made once per play's role list (it is set when the play loads):
+ * magicVars runs for every task on every host. */
+const roleLists = new WeakMap<Role[], Vars>()
+
+function playRoleNames(roles: Role[]): Vars {
+  let v = roleLists.get(roles)
+  if (!v) {
+    const names = (deps: boolean) => [...new Set(roles.filter((r) => !!r.dependency === deps).map((r) => r.name))]
+    const own = names(false)
+    const dependent = names(true)
+    v = { role_names: own, ansible_play_role_names: own, ansible_dependent_role_names: dependent, ansible_role_names: [...new Set([...own, ...dependent])] }
+    roleLists.set(roles, v)
+  }
+  return v
+}
+
 /** Ansible's role name lists: the play's own roles, those pulled in as dependencies, and both. */
 function roleNameVars(pc: PlayContext, role: Role | undefined): Vars {
-  const names = (deps: boolean) => [...new Set(pc.play.roles.filter((r) => !!r.dependency === deps).map((r) => r.name))]
-  const own = names(false)
-  const dependent = names(true)
   return {
-    role_names: own,
-    ansible_play_role_names: own,
-    ansible_dependent_role_names: dependent,
-    ansible_role_names: [...new Set([...own, ...dependent])],
+    ...playRoleNames(pc.play.roles),
     ...(role?.parents ? { ansible_parent_role_names: role.parents.map((p) => p.name), ansible_parent_role_paths: role.parents.map((p) => p.dir) } : {}),
   }
 }
